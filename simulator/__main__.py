@@ -1,0 +1,5 @@
+"""`python -m simulator` runs the capsim command line."""
+
+from .cli import main
+
+main()
