@@ -1,0 +1,281 @@
+"""The SimPy model: phase, tenant and event processes and one monthly scheduler, for a batch.
+
+One time unit is one month. A batch holds R replications side by side in arrays shaped
+(R, ...); each actor (phase, tenant, event) is one SimPy process that sleeps until the next
+month at which it changes in any replication, and one scheduler process allocates every month
+for the whole batch. Within a month the order is fixed: phases change state (m + 0.0), shocks
+hit (m + 0.1), tenants sign (m + 0.2), the platform allocates and records (m + 0.5).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from .allocation import Allocator
+from .compiled import NEVER, Compiled, compile_scenario
+from .draws import replication_keys, triangular, uniform_month, uniforms
+from .results import RunResult
+from .scenario import Scenario
+
+SHOCK, SIGN, ALLOCATE = 0.1, 0.2, 0.5  # offsets within a month: the order of events
+
+
+class Batch:
+    """The state of R replications of one scenario as they play out."""
+
+    def __init__(self, c: Compiled, keys: np.ndarray):
+        self.c = c
+        R, P, N, H = len(keys), len(c.phase_ids), len(c.tenant_entry), c.months
+        self.R, self.H = R, H
+        self.env = simpy.Environment()
+        # phases: start, online and retirement month per replication (inf: not known / never)
+        build = np.ceil(triangular(uniforms(keys, c.phase_key, 0), *c.phase_build.T))
+        self.dur = np.where(np.isnan(c.phase_online), build, 0.0)
+        self.fixed = ~np.isnan(c.phase_online)
+        earliest = np.where(np.isnan(c.phase_start), -NEVER, c.phase_start)
+        waits = (c.phase_after >= 0) | (c.phase_trigger[:, 0] > 0)
+        self.ready = np.broadcast_to(np.where(c.phase_after >= 0, NEVER, earliest), (R, P)).copy()
+        start = np.where(self.fixed, c.phase_online, np.where(waits, NEVER, earliest))
+        self.start = np.broadcast_to(start, (R, P)).copy()
+        self.online = self.start + self.dur
+        self.retire = np.empty((R, P))
+        self._set_retire(slice(None), slice(None))
+        self.announced = np.zeros((R, P), dtype=bool)
+        self.trigger_run = np.zeros((R, P), dtype=np.int64)
+        self.successors = [np.flatnonzero(c.phase_after == p) for p in range(P)]
+        self.wake = [None] * P
+        # tenants: who signs, when, and their priority rank
+        signs = c.tenant_signed | (uniforms(keys, c.tenant_key, 0) < c.tenant_probability)
+        month = np.where(c.tenant_signed, c.tenant_sign[:, 0],
+                         uniform_month(uniforms(keys, c.tenant_key, 1), c.tenant_sign[:, 0],
+                                       c.tenant_sign[:, 1]))
+        self.signed_at = np.where(signs, month, NEVER)
+        key = np.where(np.isfinite(self.signed_at), self.signed_at, 1e9) * (N + 1) + np.arange(N)
+        self.rank = np.argsort(np.argsort(key, axis=1, kind="stable"), axis=1).astype(float)
+        self.signed = np.zeros((R, N), dtype=bool)
+        self.left_at = np.full((R, N), NEVER)
+        self.short_run = np.zeros((R, N), dtype=np.int64)
+        # events: whether, when and by how much
+        E = len(c.event_key)
+        happens = uniforms(keys, c.event_key, 0) < c.event_probability
+        when = uniform_month(uniforms(keys, c.event_key, 1), *c.event_window.T)
+        self.event_at = np.where(happens, when, NEVER).reshape(R, E)
+        self.delay = np.ceil(triangular(uniforms(keys, c.event_key, 2), *c.event_delay.T))
+        self.phase_hit = (c.event_types[:, None, :] & (c.phase_capacity[None] > 0)).any(axis=2)
+        # what the scheduler needs every month, prepared once
+        T, F = len(c.types), len(c.facilities)
+        self.inv_ramp = np.where(c.tenant_ramp > 0, 1.0 / np.maximum(c.tenant_ramp, 1e-300), np.inf)
+        self.any_ramp = bool((c.tenant_ramp > 0).any())
+        self.log_growth = np.log1p(c.tenant_growth) / 12.0
+        self.per_type = [_TypeWork.build(c, t, self.rank) for t in range(T)]
+        pp, tt = np.nonzero(c.phase_capacity)
+        self._pairs = (pp, c.phase_facility[pp] * T + tt, c.phase_capacity[pp, tt], F * T)
+        self.res = RunResult.empty(c, R)
+
+    def by_facility_type(self, mask: np.ndarray) -> np.ndarray:
+        """Capacity of the phases where mask (R, P) holds, by facility and type (R, F, T) [P]."""
+        pp, ft, cap, FT = self._pairs
+        R = mask.shape[0]
+        idx = (np.arange(R)[:, None] * FT + ft[None, :]).ravel()
+        out = np.bincount(idx, weights=(mask[:, pp] * cap).ravel(), minlength=R * FT)
+        return out.reshape(R, len(self.c.facilities), len(self.c.types))
+
+    def capex_started(self, m: int) -> np.ndarray:
+        """Capex of the phases whose construction starts in month m, by facility (R, F)."""
+        started = (self.start == m)
+        if not started.any():
+            return np.zeros((self.R, len(self.c.facilities)))
+        return np.add.reduceat(started * self.c.phase_capex, self.c.facility_first_phase, axis=1)
+
+    # ---------------------------------------------------------------- phase bookkeeping
+    def _set_retire(self, reps, phases) -> None:
+        c = self.c
+        self.retire[reps, phases] = np.minimum(c.phase_retire[phases],
+                                               self.online[reps, phases] + c.phase_lifetime[phases])
+
+    def poke(self, p: int) -> None:
+        """Tell phase p's process its months changed, so it sleeps until the right month."""
+        wake = self.wake[p]
+        if wake is not None and not wake.triggered:
+            wake.succeed()
+
+    def start_building(self, reps: np.ndarray, p: int, month: np.ndarray | float) -> None:
+        self.start[reps, p] = month
+        self.online[reps, p] = self.start[reps, p] + self.dur[reps, p]
+        self._set_retire(reps, p)
+        self.poke(p)
+
+    def announce_online(self, p: int, now: float) -> None:
+        """Phases waiting for p (`after`) may start where p is now online."""
+        new = (self.online[:, p] <= now) & ~self.announced[:, p]
+        if not new.any():
+            return
+        self.announced[new, p] = True
+        for q in self.successors[p]:
+            reps = np.flatnonzero(new & ~np.isfinite(self.ready[:, q]))
+            base = self.c.phase_start[q]
+            ready = np.maximum(self.online[reps, p], -NEVER if np.isnan(base) else base)
+            self.ready[reps, q] = ready
+            if self.c.phase_trigger[q, 0] <= 0:
+                self.start_building(reps, q, ready)
+
+    def shock(self, e: int, reps: np.ndarray, month: float) -> None:
+        """Event e hits: delay every phase of its types that is not yet online."""
+        d = self.delay[reps, e]
+        for q in np.flatnonzero(self.phase_hit[e]):
+            hit = self.online[reps, q] > month
+            r, dq = reps[hit], d[hit]
+            if not r.size:
+                continue
+            self.online[r, q] += dq
+            if self.fixed[q]:
+                self.start[r, q] = self.online[r, q]
+            else:
+                self.dur[r, q] += dq
+            self._set_retire(r, q)
+            self.poke(q)
+
+
+class _TypeWork:
+    """Tenants and facilities of one compute type, and its allocator, for one batch."""
+
+    __slots__ = ("cols", "facs", "base", "allocator", "entries", "starts")
+
+    @classmethod
+    def build(cls, c: Compiled, t: int, rank: np.ndarray) -> "_TypeWork | None":
+        facs = np.flatnonzero(c.offers[:, t])
+        cols = np.flatnonzero(c.tenant_demand[:, t] > 0)
+        local = np.full(len(c.facilities), -2, dtype=np.intp)
+        local[facs] = np.arange(facs.size)
+        pin = np.where(c.tenant_pin[cols] >= 0, local[c.tenant_pin[cols]], -1)
+        cols, pin = cols[pin != -2], pin[pin != -2]  # pinned where the type is not offered: unserved
+        if not cols.size or not facs.size:
+            return None
+        w = cls()
+        w.cols, w.facs, w.base = cols, facs, c.tenant_demand[cols, t]
+        w.allocator = Allocator(pin, rank[:, cols], facs.size, c.policy)
+        entry = c.tenant_entry[cols]
+        w.starts = np.flatnonzero(np.r_[True, np.diff(entry) != 0])
+        w.entries = entry[w.starts]
+        return w
+
+
+# ---------------------------------------------------------------- the processes
+def phase_process(env: simpy.Environment, b: Batch, p: int):
+    """A phase: waits, is built, comes online, retires (in every replication of the batch)."""
+    while True:
+        b.announce_online(p, env.now)
+        times = np.concatenate((b.start[:, p], b.online[:, p], b.retire[:, p]))
+        future = times[(times > env.now) & (times < b.H)]
+        wake = b.wake[p] = env.event()
+        if future.size:
+            nxt = max(float(future.min()), 0.0)
+            yield env.timeout(nxt - env.now) | wake
+        else:
+            yield wake
+
+
+def tenant_process(env: simpy.Environment, b: Batch, cols: np.ndarray):
+    """A tenant entry (count alike tenants): each signs at its month, if it signs at all."""
+    at = b.signed_at[:, cols]
+    months = np.unique(np.maximum(at[np.isfinite(at) & (at < b.H)], 0.0))
+    for m in months:
+        yield env.timeout(m + SIGN - env.now)
+        b.signed[:, cols] |= at <= m
+
+
+def event_process(env: simpy.Environment, b: Batch, e: int):
+    """A shock: happens (or not) at a month of its window and delays phases of its types."""
+    at = b.event_at[:, e]
+    months = np.unique(at[np.isfinite(at) & (at < b.H)])
+    for m in months:
+        when = max(m, 0.0)
+        if when + SHOCK > env.now:
+            yield env.timeout(when + SHOCK - env.now)
+        b.shock(e, np.flatnonzero(at == m), when)
+
+
+def scheduler_process(env: simpy.Environment, b: Batch):
+    """The platform: every month, allocate usable capacity to demand and record."""
+    for m in range(b.H):
+        yield env.timeout(m + ALLOCATE - env.now)
+        step(b, m)
+
+
+def step(b: Batch, m: int) -> None:
+    """One month of the platform for the whole batch: allocate, record, churn, triggers."""
+    c, res = b.c, b.res
+    installed = b.by_facility_type((b.online <= m) & (m < b.retire))  # (R, F, T)
+    res.capacity_p[:, m] = installed
+    res.under_construction_p[:, m] = b.by_facility_type((b.start <= m) & (m < b.online))
+    res.planned_p[:, m] = b.by_facility_type(m < b.start)
+
+    k = m - b.signed_at
+    live = b.signed & (m < b.left_at) & (m <= c.tenant_until)
+    with np.errstate(invalid="ignore", over="ignore"):
+        ramp = np.minimum(1.0, (k + 1) * b.inv_ramp) if b.any_ramp else 1.0
+        factor = np.where(live, ramp * np.exp(k * b.log_growth), 0.0)  # (R, N)
+    short = np.zeros(factor.shape, dtype=bool)
+    served_f = np.zeros_like(installed)
+    for t, ty in enumerate(b.per_type):
+        if ty is None:
+            continue
+        demand = factor[:, ty.cols] * ty.base  # (R, n_t)
+        served, served_f[:, ty.facs, t] = ty.allocator(installed[:, ty.facs, t] * c.max_utilization,
+                                                       demand)
+        unmet = demand - served
+        short[:, ty.cols] |= unmet > 1e-9 * demand
+        res.record_type(m, t, ty, demand, served, unmet)
+    res.record_month(m, installed, served_f, b.capex_started(m))
+
+    if c.leave_after:
+        b.short_run = np.where(short & live, b.short_run + 1, 0)
+        gone = b.short_run >= c.leave_after
+        b.left_at[gone] = np.minimum(b.left_at[gone], m + 1)
+    _triggers(b, m, installed, served_f)
+
+
+def _triggers(b: Batch, m: int, installed: np.ndarray, served_f: np.ndarray) -> None:
+    c = b.c
+    for p in np.flatnonzero(c.phase_trigger[:, 0] > 0):
+        level, months = c.phase_trigger[p]
+        f = c.phase_facility[p]
+        types = c.phase_capacity[p] > 0
+        inst = installed[:, f, types].sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            util = np.where(inst > 0, served_f[:, f, types].sum(axis=1) / np.where(
+                inst > 0, inst, 1.0), 0.0)
+        b.trigger_run[:, p] = np.where(util > level, b.trigger_run[:, p] + 1, 0)
+        fire = np.flatnonzero((b.trigger_run[:, p] >= months) & ~np.isfinite(b.start[:, p])
+                              & (b.ready[:, p] <= m + 1))
+        if fire.size:
+            b.start_building(fire, p, float(m + 1))
+
+
+# ---------------------------------------------------------------- entry points
+def simulate_batch(c: Compiled, seed: int, replications: range | list[int]) -> RunResult:
+    """Play replications (indices into SeedSequence(seed).spawn) side by side in one env."""
+    keys = replication_keys(seed, replications)
+    b = Batch(c, keys)
+    env = b.env
+    for e in range(len(c.event_key)):
+        env.process(event_process(env, b, e))
+    for p in range(len(c.phase_ids)):
+        env.process(phase_process(env, b, p))
+    for cols in np.split(np.arange(len(c.tenant_entry)),
+                         np.flatnonzero(np.diff(c.tenant_entry)) + 1):
+        if cols.size:
+            env.process(tenant_process(env, b, cols))
+    env.process(scheduler_process(env, b))
+    env.run(until=b.H)
+    b.res.finish(b, seed, replications)
+    return b.res
+
+
+def simulate(scenario: Scenario | Compiled, seed: int | None = None, replication: int = 0
+             ) -> RunResult:
+    """One replication: number `replication` of `seed` (default: the scenario's seed)."""
+    c = scenario if isinstance(scenario, Compiled) else compile_scenario(scenario)
+    seed = c.scenario.seed if seed is None else seed
+    return simulate_batch(c, seed, [replication])

@@ -1,0 +1,1 @@
+"""PDF reports for capsim: charts and tables with a bundled Chinese font."""

@@ -1,0 +1,122 @@
+"""Report look for capsim charts: bundled Chinese font, extractable PDF text, strict glyph checks."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib import cycler, font_manager
+
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "CapsimCJKSC-Regular.ttf"
+CJK_FAMILY = "capsim CJK SC"
+FALLBACK_FAMILY = "DejaVu Sans"
+
+# Okabe-Ito based: colour-blind safe, distinct in colour and in greyscale print.
+COLORS = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermilion
+    "#009E73",  # bluish green
+    "#E69F00",  # orange
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#8C8C8C",  # grey
+)
+
+_MISSING_GLYPH = re.compile(r"Glyph \d+ .* missing from font\(s\)", re.DOTALL)
+
+
+class MissingGlyphError(RuntimeError):
+    """A character could not be drawn: no font in ``font.family`` has a glyph for it."""
+
+
+def register_font() -> str:
+    """Make the bundled font known to matplotlib (once) and return its family name."""
+    path = str(FONT_PATH)
+    if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
+        if not FONT_PATH.is_file():
+            raise FileNotFoundError(f"bundled report font is missing: {FONT_PATH}")
+        font_manager.fontManager.addfont(path)
+    return CJK_FAMILY
+
+
+def report_rc() -> dict[str, Any]:
+    """The rcParams of the report look (for ``matplotlib.rc_context`` or ``rcParams.update``)."""
+    text, muted, grid = "#222222", "#555555", "#DDDDDD"
+    return {
+        # Fonts: CJK first, DejaVu Sans for any glyph it lacks; TrueType (type 42) embedding
+        # keeps the text selectable and extractable in PDF and PostScript.
+        "font.family": [CJK_FAMILY, FALLBACK_FAMILY],
+        "font.size": 11.0,
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "ps.papersize": "figure",
+        "axes.unicode_minus": False,
+        # A4 landscape pages, laid out automatically.
+        "figure.figsize": (11.69, 8.27),
+        "figure.dpi": 100,
+        "figure.constrained_layout.use": True,
+        "figure.facecolor": "white",
+        "figure.titlesize": 18.0,
+        "figure.titleweight": "normal",  # the CJK font has one weight; no bold/regular mix
+        "savefig.dpi": 200,
+        "savefig.facecolor": "white",
+        # Axes: light grid behind the data, no top/right frame.
+        "axes.titlesize": 14.0,
+        "axes.titleweight": "normal",
+        "axes.titlelocation": "left",
+        "axes.titlepad": 10.0,
+        "axes.labelsize": 11.0,
+        "axes.labelcolor": text,
+        "axes.edgecolor": muted,
+        "axes.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": cycler(color=list(COLORS)),
+        "grid.color": grid,
+        "grid.linewidth": 0.6,
+        "grid.linestyle": "-",
+        "xtick.labelsize": 10.0,
+        "ytick.labelsize": 10.0,
+        "xtick.color": muted,
+        "ytick.color": muted,
+        "xtick.labelcolor": text,
+        "ytick.labelcolor": text,
+        "legend.fontsize": 10.0,
+        "legend.frameon": False,
+        "lines.linewidth": 1.8,
+        "lines.markersize": 5.0,
+        "patch.linewidth": 0.5,
+        "text.color": text,
+    }
+
+
+def use_report_style() -> None:
+    """Register the bundled font and apply the report look to the global rcParams."""
+    register_font()
+    mpl.rcParams.update(report_rc())
+
+
+@contextlib.contextmanager
+def strict_glyphs() -> Iterator[None]:
+    """Raise MissingGlyphError where matplotlib would warn "Glyph ... missing from font(s)".
+
+    Wrap drawing and saving (``fig.savefig``) in it. It changes the warning filters, which
+    are process-global: do not draw in other threads meanwhile.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r"Glyph \d+ .* missing from font\(s\)",
+                                category=UserWarning)
+        try:
+            yield
+        except UserWarning as exc:
+            if _MISSING_GLYPH.search(str(exc)):
+                raise MissingGlyphError(str(exc)) from exc
+            raise

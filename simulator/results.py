@@ -1,0 +1,156 @@
+"""What a batch of replications records: monthly numpy arrays, per-replication KPIs and targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .compiled import Compiled
+
+HOURS_PER_MONTH = 730.0
+
+# KPIs per compute type and in total: (name, unit)
+TYPE_KPIS = (
+    ("mean_utilization", "fraction"),  # served P-months / installed P-months
+    ("idle_p_months", "P*month"),  # installed - served
+    ("unmet_p_months", "P*month"),
+    ("peak_unmet_p", "P"),
+    ("served_p_months", "P*month"),
+    ("demand_p_months", "P*month"),
+    ("tenants_lost", "tenants"),
+)
+TOTAL_KPIS = (
+    ("capex_mcny", "million CNY"),
+    ("energy_mwh", "MWh"),
+    ("electricity_cost_mcny", "million CNY"),
+    ("peak_site_power_mw", "MW"),
+    ("revenue_mcny", "million CNY"),
+)
+
+
+@dataclass
+class RunResult:
+    """Replications of one scenario, replication axis first; months are indices from `start`.
+
+    Arrays by facility and type are shaped (R, H, F, T); by type (R, H, T). Tenant arrays are
+    summed over the replications (H, N_entries, T). A month of inf means never.
+    """
+
+    compiled: Compiled
+    seed: int = 0
+    replications: list[int] = field(default_factory=list)
+    capacity_p: np.ndarray = None  # installed and online [P]
+    under_construction_p: np.ndarray = None  # [P]
+    planned_p: np.ndarray = None  # not yet under construction [P]
+    served_p: np.ndarray = None  # [P]
+    power_mw: np.ndarray = None  # site power: IT power x PUE [MW]
+    energy_mwh: np.ndarray = None  # [MWh per month]
+    energy_cost_mcny: np.ndarray = None  # [million CNY per month]
+    revenue_mcny: np.ndarray = None  # [million CNY per month]
+    capex_mcny: np.ndarray = None  # (R, H, F) spent at construction start [million CNY]
+    demand_p: np.ndarray = None  # (R, H, T) [P]
+    unmet_p: np.ndarray = None  # (R, H, T) [P]
+    tenant_demand_p: np.ndarray = None  # (H, N_entries, T) summed over the replications [P]
+    tenant_served_p: np.ndarray = None  # (H, N_entries, T) summed over the replications [P]
+    phase_start: np.ndarray = None  # (R, P) construction start month
+    phase_online: np.ndarray = None  # (R, P) online month
+    tenant_signed_at: np.ndarray = None  # (R, N) sign month (instances)
+    tenant_left_at: np.ndarray = None  # (R, N) month the tenant left
+    event_at: np.ndarray = None  # (R, E) month the event hit
+
+    @classmethod
+    def empty(cls, c: Compiled, R: int) -> "RunResult":
+        """Zeroed arrays, stored month-major (a month's record is one contiguous block)."""
+        H, F, T = c.months, len(c.facilities), len(c.types)
+        Ne = len(c.scenario.tenants)
+
+        def zeros(*shape):
+            return np.zeros((H, R) + shape).swapaxes(0, 1)
+
+        return cls(c, capacity_p=zeros(F, T), under_construction_p=zeros(F, T),
+                   planned_p=zeros(F, T), served_p=zeros(F, T), power_mw=zeros(F, T),
+                   energy_mwh=zeros(F, T), energy_cost_mcny=zeros(F, T),
+                   revenue_mcny=zeros(F, T), capex_mcny=zeros(F), demand_p=zeros(T),
+                   unmet_p=zeros(T), tenant_demand_p=np.zeros((H, Ne, T)),
+                   tenant_served_p=np.zeros((H, Ne, T)))
+
+    def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
+        """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""
+        self.demand_p[:, m, t] = demand.sum(axis=1)
+        self.unmet_p[:, m, t] = np.maximum(unmet, 0.0).sum(axis=1)
+        self.tenant_demand_p[m, work.entries, t] = np.add.reduceat(demand.sum(axis=0), work.starts)
+        self.tenant_served_p[m, work.entries, t] = np.add.reduceat(served.sum(axis=0), work.starts)
+
+    def record_month(self, m: int, installed, served_f, capex) -> None:
+        """Store month m: installed and served by facility and type (R, F, T), capex (R, F)."""
+        c = self.compiled
+        self.served_p[:, m] = served_f
+        it_kw = installed * c.power_kw_per_p
+        pue = c.pue[:, None]
+        self.power_mw[:, m] = it_kw * pue / 1000.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            util = np.where(installed > 0, served_f / np.where(installed > 0, installed, 1.0), 0.0)
+        idle = c.idle_share[:, None]
+        energy = it_kw * (idle + (1.0 - idle) * util) * pue * (HOURS_PER_MONTH / 1000.0)
+        self.energy_mwh[:, m] = energy
+        self.energy_cost_mcny[:, m] = energy * c.electricity_price[:, None] / 1000.0
+        self.revenue_mcny[:, m] = served_f * c.price_per_p_month / 1e6
+        self.capex_mcny[:, m] = capex
+
+    def finish(self, batch, seed: int, replications) -> None:
+        """Keep the discrete outcomes of the batch: phase months, signing, leaving, shocks."""
+        self.seed, self.replications = seed, list(replications)
+        self.phase_start, self.phase_online = batch.start.copy(), batch.online.copy()
+        self.tenant_signed_at, self.tenant_left_at = batch.signed_at, batch.left_at
+        self.event_at = batch.event_at
+
+    # ---------------------------------------------------------------- derived per replication
+    @property
+    def utilization(self) -> np.ndarray:
+        """served / installed per facility and type (0 where nothing is installed) (R,H,F,T)."""
+        cap = self.capacity_p
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(cap > 0, self.served_p / np.where(cap > 0, cap, 1.0), 0.0)
+
+    def type_capacity(self) -> np.ndarray:
+        """Installed capacity of each type, all facilities (R, H, T) [P]."""
+        return self.capacity_p.sum(axis=2)
+
+    def target_outcomes(self) -> dict[str, np.ndarray]:
+        """Per target (R, G): capacity at `by`, gap, month met (inf: never), met or not."""
+        c = self.compiled
+        cap = self.type_capacity()[:, :, c.target_type]  # (R, H, G)
+        goal = c.target_capacity
+        reached = cap >= goal[None, None, :] * (1 - 1e-12)
+        any_ = reached.any(axis=1)
+        month_met = np.where(any_, reached.argmax(axis=1), np.inf)
+        at_by = np.take_along_axis(cap, c.target_by[None, None, :].repeat(cap.shape[0], 0),
+                                   axis=1)[:, 0, :]
+        return {"capacity_p": at_by, "gap_p": goal[None, :] - at_by, "month_met": month_met,
+                "met": month_met <= c.target_by[None, :]}
+
+    def kpis(self) -> dict[str, np.ndarray]:
+        """KPIs per replication: '<kpi>' (R, T) for TYPE_KPIS, (R,) for TOTAL_KPIS."""
+        c = self.compiled
+        installed = self.capacity_p.sum(axis=2)  # (R, H, T)
+        served = self.served_p.sum(axis=2)
+        out = {}
+        inst_sum = installed.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["mean_utilization"] = np.where(inst_sum > 0, served.sum(axis=1) / np.where(
+                inst_sum > 0, inst_sum, 1.0), 0.0)
+        out["idle_p_months"] = (installed - served).sum(axis=1)
+        out["unmet_p_months"] = self.unmet_p.sum(axis=1)
+        out["peak_unmet_p"] = self.unmet_p.max(axis=1)
+        out["served_p_months"] = served.sum(axis=1)
+        out["demand_p_months"] = self.demand_p.sum(axis=1)
+        lost = np.isfinite(self.tenant_left_at) & (self.tenant_left_at < c.months)  # (R, N)
+        uses = c.tenant_demand > 0  # (N, T)
+        out["tenants_lost"] = lost.astype(float) @ uses.astype(float)
+        out["capex_mcny"] = self.capex_mcny.sum(axis=(1, 2))
+        out["energy_mwh"] = self.energy_mwh.sum(axis=(1, 2, 3))
+        out["electricity_cost_mcny"] = self.energy_cost_mcny.sum(axis=(1, 2, 3))
+        out["peak_site_power_mw"] = self.power_mw.sum(axis=(2, 3)).max(axis=1)
+        out["revenue_mcny"] = self.revenue_mcny.sum(axis=(1, 2, 3))
+        return out
