@@ -81,7 +81,13 @@ class Ensemble:
 
     @property
     def tenants(self):
+        """Per tenant entry: status, P(signed), P(left), demand."""
         return tables.tenant_table(self.compiled, self.reduced)
+
+    @property
+    def tenant_monthly(self):
+        """Mean demand and served per tenant, type and month."""
+        return tables.tenant_monthly_table(self.compiled, self.reduced)
 
 
 def run_ensemble(scenario: Scenario | Compiled, replications: int | None = None,

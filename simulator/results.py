@@ -29,6 +29,14 @@ TOTAL_KPIS = (
 )
 
 
+def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
+    """Sum along an axis first to last: the same bits whatever the batch size or array layout
+    (numpy's pairwise summation depends on both)."""
+    if a.shape[axis] == 0:
+        return np.zeros(np.delete(a.shape, axis))
+    return np.take(np.cumsum(a, axis=axis), -1, axis=axis)
+
+
 @dataclass
 class RunResult:
     """Replications of one scenario, replication axis first; months are indices from `start`.
@@ -58,6 +66,7 @@ class RunResult:
     tenant_signed_at: np.ndarray = None  # (R, N) sign month (instances)
     tenant_left_at: np.ndarray = None  # (R, N) month the tenant left
     event_at: np.ndarray = None  # (R, E) month the event hit
+    events: int = 0  # SimPy events the batch scheduled (for benchmarks)
 
     @classmethod
     def empty(cls, c: Compiled, R: int) -> "RunResult":
@@ -77,10 +86,10 @@ class RunResult:
 
     def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
         """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""
-        self.demand_p[:, m, t] = demand.sum(axis=1)
-        self.unmet_p[:, m, t] = np.maximum(unmet, 0.0).sum(axis=1)
-        self.tenant_demand_p[m, work.entries, t] = np.add.reduceat(demand.sum(axis=0), work.starts)
-        self.tenant_served_p[m, work.entries, t] = np.add.reduceat(served.sum(axis=0), work.starts)
+        self.demand_p[:, m, t] = seq_sum(demand, 1)
+        self.unmet_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
+        self.tenant_demand_p[m, work.entries, t] += np.add.reduceat(seq_sum(demand, 0), work.starts)
+        self.tenant_served_p[m, work.entries, t] += np.add.reduceat(seq_sum(served, 0), work.starts)
 
     def record_month(self, m: int, installed, served_f, capex) -> None:
         """Store month m: installed and served by facility and type (R, F, T), capex (R, F)."""
@@ -104,6 +113,8 @@ class RunResult:
         self.phase_start, self.phase_online = batch.start.copy(), batch.online.copy()
         self.tenant_signed_at, self.tenant_left_at = batch.signed_at, batch.left_at
         self.event_at = batch.event_at
+        counter = getattr(batch.env, "_eid", None)  # SimPy numbers every scheduled event
+        self.events = next(counter) if counter is not None else 0
 
     # ---------------------------------------------------------------- derived per replication
     @property
@@ -115,7 +126,7 @@ class RunResult:
 
     def type_capacity(self) -> np.ndarray:
         """Installed capacity of each type, all facilities (R, H, T) [P]."""
-        return self.capacity_p.sum(axis=2)
+        return seq_sum(self.capacity_p, 2)
 
     def target_outcomes(self) -> dict[str, np.ndarray]:
         """Per target (R, G): capacity at `by`, gap, month met (inf: never), met or not."""
@@ -133,24 +144,25 @@ class RunResult:
     def kpis(self) -> dict[str, np.ndarray]:
         """KPIs per replication: '<kpi>' (R, T) for TYPE_KPIS, (R,) for TOTAL_KPIS."""
         c = self.compiled
-        installed = self.capacity_p.sum(axis=2)  # (R, H, T)
-        served = self.served_p.sum(axis=2)
+        installed = seq_sum(self.capacity_p, 2)  # (R, H, T)
+        served = seq_sum(self.served_p, 2)
         out = {}
-        inst_sum = installed.sum(axis=1)
+        inst_sum, served_sum = seq_sum(installed, 1), seq_sum(served, 1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["mean_utilization"] = np.where(inst_sum > 0, served.sum(axis=1) / np.where(
+            out["mean_utilization"] = np.where(inst_sum > 0, served_sum / np.where(
                 inst_sum > 0, inst_sum, 1.0), 0.0)
-        out["idle_p_months"] = (installed - served).sum(axis=1)
-        out["unmet_p_months"] = self.unmet_p.sum(axis=1)
+        out["idle_p_months"] = seq_sum(installed - served, 1)
+        out["unmet_p_months"] = seq_sum(self.unmet_p, 1)
         out["peak_unmet_p"] = self.unmet_p.max(axis=1)
-        out["served_p_months"] = served.sum(axis=1)
-        out["demand_p_months"] = self.demand_p.sum(axis=1)
+        out["served_p_months"] = served_sum
+        out["demand_p_months"] = seq_sum(self.demand_p, 1)
         lost = np.isfinite(self.tenant_left_at) & (self.tenant_left_at < c.months)  # (R, N)
         uses = c.tenant_demand > 0  # (N, T)
         out["tenants_lost"] = lost.astype(float) @ uses.astype(float)
-        out["capex_mcny"] = self.capex_mcny.sum(axis=(1, 2))
-        out["energy_mwh"] = self.energy_mwh.sum(axis=(1, 2, 3))
-        out["electricity_cost_mcny"] = self.energy_cost_mcny.sum(axis=(1, 2, 3))
-        out["peak_site_power_mw"] = self.power_mw.sum(axis=(2, 3)).max(axis=1)
-        out["revenue_mcny"] = self.revenue_mcny.sum(axis=(1, 2, 3))
+        total = lambda a: seq_sum(seq_sum(seq_sum(a, 3), 2), 1)  # noqa: E731
+        out["capex_mcny"] = seq_sum(seq_sum(self.capex_mcny, 2), 1)
+        out["energy_mwh"] = total(self.energy_mwh)
+        out["electricity_cost_mcny"] = total(self.energy_cost_mcny)
+        out["peak_site_power_mw"] = seq_sum(seq_sum(self.power_mw, 3), 2).max(axis=1)
+        out["revenue_mcny"] = total(self.revenue_mcny)
         return out

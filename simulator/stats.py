@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compiled import Compiled
-from .results import TOTAL_KPIS, TYPE_KPIS, RunResult
+from .results import TOTAL_KPIS, TYPE_KPIS, RunResult, seq_sum
 
 QUANTILES = (10, 50, 90)
 # metrics by facility and type (plus the total of each type over facilities)
@@ -66,14 +66,14 @@ def reduce_result(r: RunResult) -> Reduced:
               "utilization": r.utilization, "power_mw": r.power_mw,
               "energy_mwh": r.energy_mwh, "energy_cost_mcny": r.energy_cost_mcny,
               "revenue_mcny": r.revenue_mcny}
-    per_t = {name: a.sum(axis=2) for name, a in per_ft.items() if name != "utilization"}
+    per_t = {name: seq_sum(a, 2) for name, a in per_ft.items() if name != "utilization"}
     with np.errstate(invalid="ignore", divide="ignore"):
         tcap = per_t["capacity_p"]
         per_t["utilization"] = np.where(tcap > 0, per_t["served_p"] / np.where(tcap > 0, tcap, 1.0),
                                         0.0)
     per_t["demand_p"], per_t["unmet_p"] = r.demand_p, r.unmet_p
-    total = {name: per_t[name].sum(axis=2) for name in TOTAL_METRICS[:4]}
-    total["capex_mcny"] = r.capex_mcny.sum(axis=2)
+    total = {name: seq_sum(per_t[name], 2) for name in TOTAL_METRICS[:4]}
+    total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
     tix = {t: i for i, t in enumerate(c.types)}
     fix = {f: i for i, f in enumerate(c.facilities)}
     rows = monthly_rows(c)

@@ -139,3 +139,22 @@ def tenant_table(c: Compiled, red: Reduced):
             "facility": t.facility or "",
         })
     return pd.DataFrame(out)
+
+
+def tenant_monthly_table(c: Compiled, red: Reduced):
+    """Mean demand and served per tenant entry, type and month: month, tenant, type, ..."""
+    import pandas as pd
+
+    n = max(red.n, 1)
+    months = [format_month(c.scenario.start + m) for m in range(c.months)]
+    parts = []
+    for e, t in enumerate(c.scenario.tenants):
+        for typ in t.demand:
+            i = c.types.index(typ)
+            parts.append(pd.DataFrame({
+                "month": months, "tenant": t.id, "type": typ,
+                "demand_p": red.tenant_demand_sum[:, e, i] / n,
+                "served_p": red.tenant_served_sum[:, e, i] / n}))
+    if not parts:
+        return pd.DataFrame(columns=["month", "tenant", "type", "demand_p", "served_p"])
+    return pd.concat(parts, ignore_index=True)
