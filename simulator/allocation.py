@@ -62,7 +62,7 @@ class Allocator:
             granted = self.stage_free(pool, demand[:, self.free])
             served[:, self.free] = granted
             total = granted.sum(axis=1, keepdims=True)
-            with np.errstate(invalid="ignore", divide="ignore"):
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 spread = np.where(pool > 0, left / np.where(pool > 0, pool, 1.0), 0.0)
             by_facility = by_facility + np.minimum(total * spread, left)
         return served, by_facility
@@ -89,7 +89,7 @@ class _Share:
             return np.zeros((R, 0))
         if self.policy == "proportional":
             totals = _group_sum(demand, self.group, self.G)
-            with np.errstate(invalid="ignore", divide="ignore"):
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 fraction = np.where(totals > capacity,
                                     capacity / np.where(totals > 0, totals, 1.0), 1.0)
             return demand * fraction[:, self.group]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
-import typing
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .errors import Problem, ScenarioError
+from .problems import KEY_MARK, from_pydantic, render_path, suggest
 from .scenario import Scenario
 from .units import format_month
+
+__all__ = ["cross_check", "render_path", "scenario_from_dict"]
 
 
 def scenario_from_dict(data: object, warnings: list[Problem] | None = None) -> Scenario:
@@ -25,7 +26,10 @@ def scenario_from_dict(data: object, warnings: list[Problem] | None = None) -> S
     try:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError([_from_pydantic(err, data) for err in exc.errors()]) from None
+        # The cross-checks need a whole Scenario, so they run only once every field is valid:
+        # a file with a typo and an undeclared compute type reports the typo first, the type
+        # on the next run.
+        raise ScenarioError([from_pydantic(err, data) for err in exc.errors()]) from None
     errors, warns = cross_check(scenario)
     if errors:
         raise ScenarioError([_with_path(p, data) for p in errors])
@@ -44,17 +48,16 @@ def cross_check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
 
     def need_type(t: str, loc: tuple) -> None:
         if t not in types:
-            hint = _suggest(t, types) or f"declared: {declared}"
+            hint = suggest(t, types) or f"declared: {declared}"
             errors.append(Problem(f"compute type {t!r} is not declared in compute_types",
                                   loc=loc, hint=hint))
 
     if s.end < s.start:
         errors.append(Problem(f"end {format_month(s.end)} is before start "
                               f"{format_month(s.start)}", loc=("end",)))
-    for name, econ_loc in (("defaults", ("defaults",)),):
-        for field in ("power_kw_per_p", "capex_per_p", "price_per_p_month"):
-            for t in getattr(s.defaults, field):
-                need_type(t, econ_loc + (field, t))
+    for field in ("power_kw_per_p", "capex_per_p", "price_per_p_month"):
+        for t in getattr(s.defaults, field):
+            need_type(t, ("defaults", field, t, KEY_MARK))
     for t in sorted(types - set(s.defaults.power_kw_per_p)):
         if not any(t in f.power_kw_per_p for f in s.facilities):
             warns.append(Problem(f"no power_kw_per_p for type {t!r}: its power and energy count "
@@ -75,12 +78,12 @@ def cross_check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
         floc = ("facilities", fi)
         for field in ("power_kw_per_p", "capex_per_p", "price_per_p_month"):
             for t in getattr(f, field):
-                need_type(t, floc + (field, t))
+                need_type(t, floc + (field, t, KEY_MARK))
         _duplicates([p.id for p in f.phases], floc + ("phases",), "phase", errors)
         for pi, p in enumerate(f.phases):
             ploc = floc + ("phases", pi)
             for t in p.capacity:
-                need_type(t, ploc + ("capacity", t))
+                need_type(t, ploc + ("capacity", t, KEY_MARK))
             _check_phase(s, f.id, p, ploc, phase_keys, errors, warns)
     errors.extend(_after_cycles(s, phase_keys))
 
@@ -89,7 +92,7 @@ def cross_check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
     for ti, t in enumerate(s.tenants):
         tloc = ("tenants", ti)
         for typ in t.demand:
-            need_type(typ, tloc + ("demand", typ))
+            need_type(typ, tloc + ("demand", typ, KEY_MARK))
         _check_tenant(s, t, tloc, facility_ids, errors, warns)
 
     _duplicates([e.id for e in s.events], ("events",), "event", errors)
@@ -115,10 +118,12 @@ def _check_phase(s, facility_id, p, loc, phase_keys, errors, warns) -> None:
     if p.after:
         ref = p.after if "." in p.after else f"{facility_id}.{p.after}"
         if ref not in phase_keys:
-            options = phase_keys if "." in p.after else \
-                [k.split(".", 1)[1] for k in phase_keys if k.startswith(f"{facility_id}.")]
+            own = [k.split(".", 1)[1] for k in phase_keys if k.startswith(f"{facility_id}.")]
+            options = list(phase_keys) if "." in p.after else own
             errors.append(Problem(f"'after' names no phase: {p.after!r}", loc=loc + ("after",),
-                                  hint=_suggest(p.after, options) or "use 'p1' or 'facility.p1'"))
+                                  hint=suggest(p.after, options) or
+                                  f"phases of {facility_id}: {', '.join(own)}; another "
+                                  f"facility's as 'facility.phase'"))
     if p.retire is not None and p.lifetime_months is not None:
         errors.append(Problem("give 'retire' or 'lifetime_months', not both", loc=loc))
     if p.online is not None and p.retire is not None and p.retire <= p.online:
@@ -134,6 +139,10 @@ def _check_phase(s, facility_id, p, loc, phase_keys, errors, warns) -> None:
 
 
 def _check_tenant(s, t, loc, facility_ids, errors, warns) -> None:
+    if t.growth > 1:
+        # A bare 15 reads as 1500 %; a planner meaning 15 % writes 15% or 0.15.
+        warns.append(Problem(f"growth {t.growth:g} is {t.growth:.0%} a year",
+                             loc=loc + ("growth",), hint=f"for {t.growth:g}% write {t.growth:g}%"))
     if t.status == "negotiating":
         if t.probability is None:
             errors.append(Problem("a negotiating tenant needs 'probability'", loc=loc,
@@ -163,7 +172,7 @@ def _check_tenant(s, t, loc, facility_ids, errors, warns) -> None:
         if t.facility not in facility_ids:
             errors.append(Problem(f"pinned to an unknown facility {t.facility!r}",
                                   loc=loc + ("facility",),
-                                  hint=_suggest(t.facility, facility_ids) or
+                                  hint=suggest(t.facility, facility_ids) or
                                   f"facilities: {', '.join(facility_ids)}"))
         else:
             fac = s.facilities[facility_ids.index(t.facility)]
@@ -206,9 +215,9 @@ def _duplicates(ids: list, loc: tuple, what: str, errors: list[Problem]) -> None
         seen.add(x)
 
 
-def _suggest(word: str, options) -> str | None:
-    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
+def _with_path(problem: Problem, data: object) -> Problem:
+    return Problem(problem.message, render_path(data, problem.loc), hint=problem.hint,
+                   loc=problem.loc)
 
 
 def _kind(value: object) -> str:
@@ -221,150 +230,3 @@ def _kind(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-# ---------------------------------------------------------------- pydantic errors as problems
-def render_path(data: object, loc: tuple) -> str:
-    """A field path with list items named by their id: facilities.nacic.phases.p2.start."""
-    parts: list[str] = []
-    node = data
-    for seg in loc:
-        if isinstance(node, Mapping) and isinstance(seg, str) and seg in node:
-            parts.append(seg)
-            node = node[seg]
-        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
-            item = node[seg]
-            ident = item.get("id") if isinstance(item, Mapping) else None
-            if isinstance(ident, (str, int)) and not isinstance(ident, bool):
-                parts.append(str(ident))
-            else:
-                parts.append(f"[{seg}]")
-            node = item
-        elif isinstance(node, Mapping) and isinstance(seg, str) and seg not in node:
-            if seg in _UNION_TAGS:
-                continue
-            parts.append(seg)  # a missing key, or an unknown one
-            node = None
-        elif isinstance(seg, str) and seg in _UNION_TAGS:
-            continue
-        else:
-            parts.append(str(seg))
-            node = None
-    return ".".join(parts).replace(".[", "[")
-
-
-_UNION_TAGS = {"months", "distribution"}
-
-
-def _with_path(problem: Problem, data: object) -> Problem:
-    return Problem(problem.message, render_path(data, problem.loc), hint=problem.hint,
-                   loc=problem.loc)
-
-
-def known_keys(loc: tuple) -> list[str]:
-    """The keys the model accepts at `loc` (a path to a mapping), by their YAML names."""
-    model: object = Scenario
-    for seg in loc:
-        model = _descend(model, seg)
-        if model is None:
-            return []
-    model = _unwrap(model)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or name for name, f in model.model_fields.items()]
-    return []
-
-
-def _descend(tp: object, seg) -> object | None:
-    tp = _unwrap(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        for name, field in tp.model_fields.items():
-            if seg in (name, field.alias):
-                return field.annotation
-        return None
-    origin = typing.get_origin(tp)
-    if origin is list and isinstance(seg, int):
-        return typing.get_args(tp)[0]
-    if origin is dict:
-        return typing.get_args(tp)[1]
-    if seg in _UNION_TAGS:
-        return tp
-    return None
-
-
-def _unwrap(tp: object) -> object:
-    """Strip Annotated and Optional to reach the model or container inside."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            models = [a for a in args if isinstance(_unwrap(a), type)
-                      and issubclass(_unwrap(a), BaseModel)]
-            tp = models[0] if models else args[0]
-        else:
-            return tp
-
-
-_MESSAGES = {
-    "missing": "required, but missing",
-    "dict_type": "must be a mapping (key: value)",
-    "model_type": "must be a mapping (key: value)",
-    "model_attributes_type": "must be a mapping (key: value)",
-    "list_type": "must be a list",
-    "string_type": "must be text",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "finite_number": "must be a finite number",
-}
-
-
-def _from_pydantic(err: dict, data: object) -> Problem:
-    loc = tuple(err["loc"])
-    kind = err["type"]
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    hint = None
-    if kind == "extra_forbidden":
-        key = loc[-1]
-        message = f"unknown key {key!r}"
-        hint = _suggest(key, known_keys(loc[:-1]))
-        if hint is None:
-            known = known_keys(loc[:-1])
-            hint = f"known keys: {', '.join(known)}" if known else None
-    elif kind == "missing":
-        message = f"required key {loc[-1]!r} is missing"
-    elif kind == "literal_error":
-        expected = ctx.get("expected", "")
-        message = f"must be one of {expected}, got {value!r}"
-        options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",")]
-        hint = _suggest(value, options) if isinstance(value, str) else None
-    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
-              "less_than_equal": "<="}[kind]
-        bound = next(iter(ctx.values()), "")
-        message = f"must be {op} {bound}, got {_show(value)}"
-    elif kind == "too_short":
-        message = "must not be empty" if ctx.get("min_length") == 1 else err["msg"]
-        if loc and loc[-1] in ("facilities", "phases"):
-            message = f"needs at least one {loc[-1][:-1].replace('facilitie', 'facility')}"
-    elif kind == "string_pattern_mismatch":
-        message = (f"{value!r} is not a valid id: use letters, digits, '-' and '_', "
-                   f"starting with a letter or digit")
-    elif kind in _MESSAGES:
-        message = _MESSAGES[kind]
-        if kind not in ("missing",):
-            message += f", got {_show(value)}"
-    else:
-        message = err["msg"]
-    return Problem(message, render_path(data, loc), hint=hint, loc=loc)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -51,9 +51,19 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks."))
 
 
 def _overrides(sets: Optional[list[str]]) -> dict[str, object]:
+    """`--set` options as {path: value}; every malformed one reported at once."""
     from .loading import parse_set
 
-    pairs = dict(parse_set(s) for s in sets or [])
+    pairs, problems = {}, []
+    for text in sets or []:
+        try:
+            path, value = parse_set(text)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        pairs[path] = value
+    if problems:
+        raise ScenarioError(problems)
     return pairs
 
 
@@ -67,12 +77,14 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
     from .loading import load_scenario
     from .units import format_month
 
+    with guarded():
+        overrides = _overrides(set_)  # once: a bad --set is reported once, not per file
     failed = False
     for file in files:
         warnings: list[Problem] = []
         try:
             with guarded():
-                s = load_scenario(file, _overrides(set_), warnings)
+                s = load_scenario(file, overrides, warnings)
         except typer.Exit as exc:
             if exc.exit_code != EXIT_INPUT:
                 raise
@@ -90,6 +102,105 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
         raise typer.Exit(EXIT_INPUT)
 
 
+def _progress(enabled: bool):
+    """A rich progress bar on a terminal (done, rate, time left); nothing elsewhere."""
+    from contextlib import nullcontext
+
+    if not enabled or not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                               TextColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+
+    class Bar(Progress):
+        def __call__(self, done: int, total: int) -> None:
+            if not self.tasks:
+                self.add_task("replications", total=total)
+            self.update(self.tasks[0].id, completed=done, total=total)
+
+    return Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+               TimeRemainingColumn(), transient=True)
+
+
+def _run_ensemble(file: Path, n, seed, set_, workers, scheduler, quiet=False):
+    from .ensemble import run_ensemble
+    from .executors import executor_for
+    from .loading import load_scenario
+
+    warnings: list[Problem] = []
+    scenario = load_scenario(file, _overrides(set_), warnings)
+    for w in warnings:
+        _err(f"{w.render()} [warning]")
+    with executor_for(workers, scheduler) as (executor, count), _progress(not quiet) as bar:
+        return run_ensemble(scenario, n, seed, executor, workers=count, progress=bar)
+
+
+def _print_targets(ens) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .output import text_or_none
+
+    s = ens.scenario
+    table = Table(title=f"{s.name}: {ens.replications} replications, seed {ens.seed}",
+                  title_justify="left")
+    for col in ("target", "by", "P(met)", "capacity at deadline P50 [P10-P90]", "gap P50",
+                "month met P50"):
+        table.add_column(col, justify="left" if col in ("target", "by") else "right")
+    for row in ens.targets.to_dict("records"):
+        p = row["probability_met"]
+        se = row["probability_met_se"]
+        table.add_row(f"{row['target_p']:,.0f}P {row['type']}", row["by"],
+                      f"{p:.1%}" + (f" ±{se:.1%}" if ens.replications > 1 else ""),
+                      f"{row['capacity_p50']:,.0f}P [{row['capacity_p10']:,.0f}-"
+                      f"{row['capacity_p90']:,.0f}]",
+                      f"{row['gap_p50']:,.0f}P", text_or_none(row["month_met_p50"]) or "not by end")
+    Console(width=max(100, Console().width)).print(table)
+
+
+@app.command()
+def run(scenario: Path = typer.Argument(..., help="Scenario file."),
+        replications: Optional[int] = typer.Option(None, "-n", "--replications", min=1,
+                                                   help="Replications (default: the scenario's, "
+                                                        "else 1000)."),
+        seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Seed (default: the "
+                                                                       "scenario's)."),
+        set_: Optional[list[str]] = typer.Option(None, "--set", help=SET_HELP),
+        out: Optional[Path] = typer.Option(None, "--out", help="Run directory (default "
+                                                               "reports/<file stem>)."),
+        workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                              help="Local worker processes."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                                help="Dask scheduler address, tcp://HOST:PORT."),
+        no_report: bool = typer.Option(False, "--no-report", help="Skip report.pdf and charts."),
+        lang: Optional[str] = typer.Option(None, "--lang", help="Report language: zh or en."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Run a scenario's ensemble; write the run directory and print the target table."""
+    from .output import write_run
+
+    with guarded():
+        if lang not in (None, "zh", "en"):
+            raise ScenarioError(Problem(f"--lang must be zh or en, got {lang!r}"))
+        ens = _run_ensemble(scenario, replications, seed, set_, workers, scheduler, quiet)
+        out = out or Path("reports") / scenario.stem
+        extra = None if no_report else _report_writer(ens, lang)
+        write_run(ens, out, scenario_file=str(scenario), extra=extra)
+    _print_targets(ens)
+    print(f"wrote {out}/")
+
+
+def _report_writer(ens, lang):
+    def write(tmp: Path) -> None:
+        from .report import write_report
+
+        write_report(tmp, lang=lang)
+    return write
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editor completion)."""
@@ -105,3 +216,6 @@ def main() -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
+
+
+from . import cli_analysis  # noqa: E402,F401  (registers sensitivity, plan and sweep)

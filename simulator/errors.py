@@ -29,7 +29,7 @@ class Problem:
             where += ": "
         field = f"{self.path}: " if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{field}{self.message}{hint}"
+        return " ".join(f"{where}{field}{self.message}{hint}".splitlines())  # one line, always
 
 
 class ScenarioError(ValueError):

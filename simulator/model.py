@@ -21,6 +21,19 @@ from .scenario import Scenario
 SHOCK, SIGN, ALLOCATE = 0.1, 0.2, 0.5  # offsets within a month: the order of events
 
 
+def phase_builds(c: Compiled, keys: np.ndarray) -> np.ndarray:
+    """Whole build months of every phase in each replication (R, P): ceil of the draw."""
+    return np.ceil(triangular(uniforms(keys, c.phase_key, 0), *c.phase_build.T))
+
+
+def event_draws(c: Compiled, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Month each event hits (inf: it does not) and its delay in whole months, both (R, E)."""
+    happens = uniforms(keys, c.event_key, 0) < c.event_probability
+    when = uniform_month(uniforms(keys, c.event_key, 1), *c.event_window.T)
+    delay = np.ceil(triangular(uniforms(keys, c.event_key, 2), *c.event_delay.T))
+    return np.where(happens, when, NEVER).reshape(len(keys), -1), delay
+
+
 class Batch:
     """The state of R replications of one scenario as they play out."""
 
@@ -30,8 +43,7 @@ class Batch:
         self.R, self.H = R, H
         self.env = simpy.Environment()
         # phases: start, online and retirement month per replication (inf: not known / never)
-        build = np.ceil(triangular(uniforms(keys, c.phase_key, 0), *c.phase_build.T))
-        self.dur = np.where(np.isnan(c.phase_online), build, 0.0)
+        self.dur = np.where(np.isnan(c.phase_online), phase_builds(c, keys), 0.0)
         self.fixed = ~np.isnan(c.phase_online)
         earliest = np.where(np.isnan(c.phase_start), -NEVER, c.phase_start)
         waits = (c.phase_after >= 0) | (c.phase_trigger[:, 0] > 0)
@@ -57,11 +69,7 @@ class Batch:
         self.left_at = np.full((R, N), NEVER)
         self.short_run = np.zeros((R, N), dtype=np.int64)
         # events: whether, when and by how much
-        E = len(c.event_key)
-        happens = uniforms(keys, c.event_key, 0) < c.event_probability
-        when = uniform_month(uniforms(keys, c.event_key, 1), *c.event_window.T)
-        self.event_at = np.where(happens, when, NEVER).reshape(R, E)
-        self.delay = np.ceil(triangular(uniforms(keys, c.event_key, 2), *c.event_delay.T))
+        self.event_at, self.delay = event_draws(c, keys)
         self.phase_hit = (c.event_types[:, None, :] & (c.phase_capacity[None] > 0)).any(axis=2)
         # what the scheduler needs every month, prepared once
         T, F = len(c.types), len(c.facilities)
@@ -121,11 +129,19 @@ class Batch:
                 self.start_building(reps, q, ready)
 
     def shock(self, e: int, reps: np.ndarray, month: float) -> None:
-        """Event e hits: delay every phase of its types that is not yet online."""
+        """Event e hits at `month`: every phase of its types not yet online comes online one
+        delay later. A phase under construction (or with a fixed online month) is pushed back;
+        one not yet started takes longer once it starts, unless it waits (`after`) for a phase
+        this event delays too: then it inherits that delay and is not delayed twice."""
+        c = self.c
         d = self.delay[reps, e]
+        hit = (self.online[reps] > month) & self.phase_hit[e]  # (n, P), before any change
         for q in np.flatnonzero(self.phase_hit[e]):
-            hit = self.online[reps, q] > month
-            r, dq = reps[hit], d[hit]
+            h = hit[:, q]
+            pred = c.phase_after[q]
+            if pred >= 0:
+                h = h & ~(~np.isfinite(self.start[reps, q]) & hit[:, pred])
+            r, dq = reps[h], d[h]
             if not r.size:
                 continue
             self.online[r, q] += dq
@@ -138,27 +154,43 @@ class Batch:
 
 
 class _TypeWork:
-    """Tenants and facilities of one compute type, and its allocator, for one batch."""
+    """Tenants and facilities of one compute type, and its allocator, for one batch.
 
-    __slots__ = ("cols", "facs", "base", "allocator", "entries", "starts")
+    Every tenant with demand of the type is here; those that no facility can serve (the type
+    is offered nowhere, or the tenant is pinned to a facility without it) get nothing.
+    """
+
+    __slots__ = ("cols", "facs", "base", "allocator", "served_cols", "entries", "starts")
 
     @classmethod
     def build(cls, c: Compiled, t: int, rank: np.ndarray) -> "_TypeWork | None":
-        facs = np.flatnonzero(c.offers[:, t])
         cols = np.flatnonzero(c.tenant_demand[:, t] > 0)
-        local = np.full(len(c.facilities), -2, dtype=np.intp)
-        local[facs] = np.arange(facs.size)
-        pin = np.where(c.tenant_pin[cols] >= 0, local[c.tenant_pin[cols]], -1)
-        cols, pin = cols[pin != -2], pin[pin != -2]  # pinned where the type is not offered: unserved
-        if not cols.size or not facs.size:
+        if not cols.size:
             return None
         w = cls()
-        w.cols, w.facs, w.base = cols, facs, c.tenant_demand[cols, t]
-        w.allocator = Allocator(pin, rank[:, cols], facs.size, c.policy)
+        w.facs = np.flatnonzero(c.offers[:, t])
+        local = np.full(len(c.facilities), -2, dtype=np.intp)
+        local[w.facs] = np.arange(w.facs.size)
+        pin = np.where(c.tenant_pin[cols] >= 0, local[c.tenant_pin[cols]], -1)
+        servable = (pin != -2) & (w.facs.size > 0)
+        w.cols, w.base = cols, c.tenant_demand[cols, t]
+        w.served_cols = np.flatnonzero(servable)  # positions within cols
+        w.allocator = Allocator(pin[servable], rank[:, cols[servable]], w.facs.size, c.policy) \
+            if w.served_cols.size else None
         entry = c.tenant_entry[cols]
         w.starts = np.flatnonzero(np.r_[True, np.diff(entry) != 0])
         w.entries = entry[w.starts]
         return w
+
+    def allocate(self, usable: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Served per tenant (R, n) and by facility (R, n_facilities)."""
+        if self.allocator is None:
+            return np.zeros_like(demand), np.zeros_like(usable)
+        if self.served_cols.size == demand.shape[1]:
+            return self.allocator(usable, demand)
+        served = np.zeros_like(demand)
+        served[:, self.served_cols], by_fac = self.allocator(usable, demand[:, self.served_cols])
+        return served, by_fac
 
 
 # ---------------------------------------------------------------- the processes
@@ -190,10 +222,11 @@ def event_process(env: simpy.Environment, b: Batch, e: int):
     at = b.event_at[:, e]
     months = np.unique(at[np.isfinite(at) & (at < b.H)])
     for m in months:
-        when = max(m, 0.0)
-        if when + SHOCK > env.now:
-            yield env.timeout(when + SHOCK - env.now)
-        b.shock(e, np.flatnonzero(at == m), when)
+        # a shock before `start` hits at once, before any phase process has run (event
+        # processes are created first), with its own month deciding what is not yet online
+        if m + SHOCK > env.now and m >= 0:
+            yield env.timeout(m + SHOCK - env.now)
+        b.shock(e, np.flatnonzero(at == m), m)
 
 
 def scheduler_process(env: simpy.Environment, b: Batch):
@@ -222,8 +255,8 @@ def step(b: Batch, m: int) -> None:
         if ty is None:
             continue
         demand = factor[:, ty.cols] * ty.base  # (R, n_t)
-        served, served_f[:, ty.facs, t] = ty.allocator(installed[:, ty.facs, t] * c.max_utilization,
-                                                       demand)
+        served, served_f[:, ty.facs, t] = ty.allocate(installed[:, ty.facs, t] * c.max_utilization,
+                                                      demand)
         unmet = demand - served
         short[:, ty.cols] |= unmet > 1e-9 * demand
         res.record_type(m, t, ty, demand, served, unmet)

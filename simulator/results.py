@@ -29,6 +29,16 @@ TOTAL_KPIS = (
 )
 
 
+FIXED = 2.0 ** 24  # tenant sums are kept in fixed point, 2^-24 P: exact whatever the batching
+
+
+def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per-tenant-entry sums over replications of (R, n) values, as exact fixed-point integers
+    (float sums would depend on how replications are batched)."""
+    per_rep = np.add.reduceat(values, starts, axis=1)
+    return np.rint(per_rep * FIXED).astype(np.int64).sum(axis=0)
+
+
 def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     """Sum along an axis first to last: the same bits whatever the batch size or array layout
     (numpy's pairwise summation depends on both)."""
@@ -59,8 +69,8 @@ class RunResult:
     capex_mcny: np.ndarray = None  # (R, H, F) spent at construction start [million CNY]
     demand_p: np.ndarray = None  # (R, H, T) [P]
     unmet_p: np.ndarray = None  # (R, H, T) [P]
-    tenant_demand_p: np.ndarray = None  # (H, N_entries, T) summed over the replications [P]
-    tenant_served_p: np.ndarray = None  # (H, N_entries, T) summed over the replications [P]
+    tenant_demand_fx: np.ndarray = None  # (H, N_entries, T) sum over replications [P / FIXED]
+    tenant_served_fx: np.ndarray = None  # the same for served demand
     phase_start: np.ndarray = None  # (R, P) construction start month
     phase_online: np.ndarray = None  # (R, P) online month
     tenant_signed_at: np.ndarray = None  # (R, N) sign month (instances)
@@ -81,15 +91,15 @@ class RunResult:
                    planned_p=zeros(F, T), served_p=zeros(F, T), power_mw=zeros(F, T),
                    energy_mwh=zeros(F, T), energy_cost_mcny=zeros(F, T),
                    revenue_mcny=zeros(F, T), capex_mcny=zeros(F), demand_p=zeros(T),
-                   unmet_p=zeros(T), tenant_demand_p=np.zeros((H, Ne, T)),
-                   tenant_served_p=np.zeros((H, Ne, T)))
+                   unmet_p=zeros(T), tenant_demand_fx=np.zeros((H, Ne, T), dtype=np.int64),
+                   tenant_served_fx=np.zeros((H, Ne, T), dtype=np.int64))
 
     def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
         """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""
         self.demand_p[:, m, t] = seq_sum(demand, 1)
         self.unmet_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
-        self.tenant_demand_p[m, work.entries, t] += np.add.reduceat(seq_sum(demand, 0), work.starts)
-        self.tenant_served_p[m, work.entries, t] += np.add.reduceat(seq_sum(served, 0), work.starts)
+        self.tenant_demand_fx[m, work.entries, t] = fixed_sum(demand, work.starts)
+        self.tenant_served_fx[m, work.entries, t] = fixed_sum(served, work.starts)
 
     def record_month(self, m: int, installed, served_f, capex) -> None:
         """Store month m: installed and served by facility and type (R, F, T), capex (R, F)."""
@@ -117,6 +127,16 @@ class RunResult:
         self.events = next(counter) if counter is not None else 0
 
     # ---------------------------------------------------------------- derived per replication
+    @property
+    def tenant_demand_p(self) -> np.ndarray:
+        """Demand per tenant entry, summed over the replications (H, N_entries, T) [P]."""
+        return self.tenant_demand_fx / FIXED
+
+    @property
+    def tenant_served_p(self) -> np.ndarray:
+        """Served demand per tenant entry, summed over the replications (H, N_entries, T) [P]."""
+        return self.tenant_served_fx / FIXED
+
     @property
     def utilization(self) -> np.ndarray:
         """served / installed per facility and type (0 where nothing is installed) (R,H,F,T)."""

@@ -53,9 +53,10 @@ class Triangular(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> "Triangular":
         if not self.min <= self.mode <= self.max:
+            # pydantic fills {name} with str(value) and knows no format specs: format here.
             raise PydanticCustomError(
-                "order", "needs min <= mode <= max, got min {a:g}, mode {b:g}, max {c:g}",
-                {"a": self.min, "b": self.mode, "c": self.max})
+                "order", "needs min <= mode <= max, got min {a}, mode {b}, max {c}",
+                {"a": f"{self.min:g}", "b": f"{self.mode:g}", "c": f"{self.max:g}"})
         return self
 
 

@@ -47,8 +47,8 @@ class Reduced:
     phase_online: np.ndarray  # (R, P)
     tenant_signed: np.ndarray  # (R, N) bool: signed within the horizon
     tenant_left: np.ndarray  # (R, N) bool
-    tenant_demand_sum: np.ndarray  # (H, N_entries, T) summed over replications [P]
-    tenant_served_sum: np.ndarray  # (H, N_entries, T)
+    tenant_demand_sum: np.ndarray  # (H, N_entries, T) summed over replications [P / FIXED]
+    tenant_served_sum: np.ndarray  # (H, N_entries, T) [P / FIXED]
     event_hit: np.ndarray  # (R, E) bool: happened within the horizon
 
     @property
@@ -92,7 +92,7 @@ def reduce_result(r: RunResult) -> Reduced:
         kpis=r.kpis(), target_capacity=out["capacity_p"], target_month_met=out["month_met"],
         phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
-        tenant_demand_sum=r.tenant_demand_p, tenant_served_sum=r.tenant_served_p,
+        tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
         event_hit=r.event_at < H)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .compiled import Compiled
-from .results import TOTAL_KPIS, TYPE_KPIS
+from .results import FIXED, TOTAL_KPIS, TYPE_KPIS
 from .stats import Reduced, month_quantiles, monthly_rows, quantiles
 from .units import format_month
 
@@ -125,7 +125,7 @@ def tenant_table(c: Compiled, red: Reduced):
     out = []
     for e, t in enumerate(c.scenario.tenants):
         cols = np.flatnonzero(c.tenant_entry == e)
-        demand_end = red.tenant_demand_sum[-1, e] / max(red.n, 1)
+        demand_end = red.tenant_demand_sum[-1, e] / FIXED / max(red.n, 1)
         dem = red.tenant_demand_sum[:, e].sum()
         srv = red.tenant_served_sum[:, e].sum()
         out.append({
@@ -153,8 +153,8 @@ def tenant_monthly_table(c: Compiled, red: Reduced):
             i = c.types.index(typ)
             parts.append(pd.DataFrame({
                 "month": months, "tenant": t.id, "type": typ,
-                "demand_p": red.tenant_demand_sum[:, e, i] / n,
-                "served_p": red.tenant_served_sum[:, e, i] / n}))
+                "demand_p": red.tenant_demand_sum[:, e, i] / FIXED / n,
+                "served_p": red.tenant_served_sum[:, e, i] / FIXED / n}))
     if not parts:
         return pd.DataFrame(columns=["month", "tenant", "type", "demand_p", "served_p"])
     return pd.concat(parts, ignore_index=True)

@@ -23,10 +23,26 @@ _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
+def _error(kind: str, message: str) -> PydanticCustomError:
+    # Formatted here, without a context: pydantic's own templating knows no format specs.
+    return PydanticCustomError(kind, message)
+
+
+def _shown(value: object) -> str:
+    """The input as quoted in a message: '50X', 12, a list."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple, set)):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _finite(value: float, text: object, what: str) -> float:
     if not math.isfinite(value):
-        raise PydanticCustomError("not_finite", "{what} must be a finite number, got '{text}'",
-                                  {"what": what, "text": text})
+        raise _error("not_finite", f"{what} must be a finite number, got {_shown(text)}")
     return value
 
 
@@ -43,9 +59,8 @@ def parse_capacity(value: object) -> float:
         if match and match.group(2).lower() in _CAPACITY_UNITS:
             number = float(match.group(1))
             return _finite(number * _CAPACITY_UNITS[match.group(2).lower()], value, "a capacity")
-    raise PydanticCustomError(
-        "capacity", "'{text}' is not a capacity; write e.g. 50P, 50 PFLOPS, 1.2E or 800T",
-        {"text": value})
+    raise _error("capacity",
+                 f"{_shown(value)} is not a capacity; write e.g. 50P, 50 PFLOPS, 1.2E or 800T")
 
 
 def format_capacity(value: float) -> str:
@@ -62,8 +77,7 @@ def parse_rate(value: object) -> float:
         if match:
             number = float(match.group(1)) / (100.0 if match.group(2) else 1.0)
             return _finite(number, value, "a rate")
-    raise PydanticCustomError("rate", "'{text}' is not a rate; write e.g. 15% or 0.15",
-                              {"text": value})
+    raise _error("rate", f"{_shown(value)} is not a rate; write e.g. 15% or 0.15")
 
 
 def month_index(year: int, month: int) -> int:
@@ -78,14 +92,12 @@ def parse_month(value: object) -> int:
     elif isinstance(value, str) and (match := _MONTH_RE.match(value)):
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            raise PydanticCustomError("month", "'{text}': month {m} is not 1-12",
-                                      {"text": value, "m": month})
+            raise _error("month", f"{_shown(value)}: month {month} is not 1-12")
     else:
-        raise PydanticCustomError("month", "'{text}' is not a month; write YYYY-MM, e.g. 2024-03",
-                                  {"text": value})
+        raise _error("month", f"{_shown(value)} is not a month; write YYYY-MM, e.g. 2024-03")
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise PydanticCustomError("month", "'{text}': year {y} is outside {lo}-{hi}",
-                                  {"text": str(value), "y": year, "lo": MIN_YEAR, "hi": MAX_YEAR})
+        raise _error("month", f"{_shown(str(value))}: year {year} is outside "
+                              f"{MIN_YEAR}-{MAX_YEAR}")
     return month_index(year, month)
 
 
