@@ -29,8 +29,8 @@ def _table(title: str, df, columns: dict[str, str]) -> None:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for head in columns.values():
-        table.add_column(head)
+    for col, head in columns.items():
+        table.add_column(head, overflow="fold", min_width=12 if col == "input" else None)
     for row in df.to_dict("records"):
         table.add_row(*(_cell(row.get(col)) for col in columns))
     Console(width=max(110, Console().width)).print(table)

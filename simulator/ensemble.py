@@ -18,7 +18,7 @@ from .stats import Reduced, combine, reduce_result
 from . import tables
 
 DEFAULT_REPLICATIONS = 1000
-MAX_BATCH = 250  # replications simulated side by side in one SimPy environment
+MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
 
 
 def run_batch(c: Compiled, seed: int, replications: list[int]) -> Reduced:

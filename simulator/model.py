@@ -89,13 +89,6 @@ class Batch:
         out = np.bincount(idx, weights=(mask[:, pp] * cap).ravel(), minlength=R * FT)
         return out.reshape(R, len(self.c.facilities), len(self.c.types))
 
-    def capex_started(self, m: int) -> np.ndarray:
-        """Capex of the phases whose construction starts in month m, by facility (R, F)."""
-        started = (self.start == m)
-        if not started.any():
-            return np.zeros((self.R, len(self.c.facilities)))
-        return np.add.reduceat(started * self.c.phase_capex, self.c.facility_first_phase, axis=1)
-
     # ---------------------------------------------------------------- phase bookkeeping
     def _set_retire(self, reps, phases) -> None:
         c = self.c
@@ -241,8 +234,6 @@ def step(b: Batch, m: int) -> None:
     c, res = b.c, b.res
     installed = b.by_facility_type((b.online <= m) & (m < b.retire))  # (R, F, T)
     res.capacity_p[:, m] = installed
-    res.under_construction_p[:, m] = b.by_facility_type((b.start <= m) & (m < b.online))
-    res.planned_p[:, m] = b.by_facility_type(m < b.start)
 
     k = m - b.signed_at
     live = b.signed & (m < b.left_at) & (m <= c.tenant_until)
@@ -260,7 +251,7 @@ def step(b: Batch, m: int) -> None:
         unmet = demand - served
         short[:, ty.cols] |= unmet > 1e-9 * demand
         res.record_type(m, t, ty, demand, served, unmet)
-    res.record_month(m, installed, served_f, b.capex_started(m))
+    res.served_p[:, m] = served_f
 
     if c.leave_after:
         b.short_run = np.where(short & live, b.short_run + 1, 0)

@@ -42,9 +42,15 @@ def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
 def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     """Sum along an axis first to last: the same bits whatever the batch size or array layout
     (numpy's pairwise summation depends on both)."""
-    if a.shape[axis] == 0:
-        return np.zeros(np.delete(a.shape, axis))
-    return np.take(np.cumsum(a, axis=axis), -1, axis=axis)
+    a = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
+    if a.shape[0] == 0:
+        return np.zeros(a.shape[1:])
+    if a.shape[0] > 64:  # long axes: one cumulative sum, also sequential
+        return np.cumsum(a, axis=0)[-1]
+    out = a[0].copy()
+    for x in a[1:]:
+        out += x
+    return out
 
 
 @dataclass
@@ -101,30 +107,45 @@ class RunResult:
         self.tenant_demand_fx[m, work.entries, t] = fixed_sum(demand, work.starts)
         self.tenant_served_fx[m, work.entries, t] = fixed_sum(served, work.starts)
 
-    def record_month(self, m: int, installed, served_f, capex) -> None:
-        """Store month m: installed and served by facility and type (R, F, T), capex (R, F)."""
-        c = self.compiled
-        self.served_p[:, m] = served_f
-        it_kw = installed * c.power_kw_per_p
-        pue = c.pue[:, None]
-        self.power_mw[:, m] = it_kw * pue / 1000.0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            util = np.where(installed > 0, served_f / np.where(installed > 0, installed, 1.0), 0.0)
-        idle = c.idle_share[:, None]
-        energy = it_kw * (idle + (1.0 - idle) * util) * pue * (HOURS_PER_MONTH / 1000.0)
-        self.energy_mwh[:, m] = energy
-        self.energy_cost_mcny[:, m] = energy * c.electricity_price[:, None] / 1000.0
-        self.revenue_mcny[:, m] = served_f * c.price_per_p_month / 1e6
-        self.capex_mcny[:, m] = capex
-
     def finish(self, batch, seed: int, replications) -> None:
-        """Keep the discrete outcomes of the batch: phase months, signing, leaving, shocks."""
+        """Complete the monthly arrays and keep the discrete outcomes of the batch."""
         self.seed, self.replications = seed, list(replications)
+        self._history(batch.start, batch.online)
+        self._economics()
         self.phase_start, self.phase_online = batch.start.copy(), batch.online.copy()
         self.tenant_signed_at, self.tenant_left_at = batch.signed_at, batch.left_at
         self.event_at = batch.event_at
         counter = getattr(batch.env, "_eid", None)  # SimPy numbers every scheduled event
         self.events = next(counter) if counter is not None else 0
+
+    def _history(self, start: np.ndarray, online: np.ndarray) -> None:
+        """Under construction, planned and capex of every month, from the final phase months.
+
+        A phase's months only ever change for the future (a shock moves an online month that
+        has not come yet; a start is set when it happens), so the final months tell its state
+        in every past month exactly.
+        """
+        c = self.compiled
+        m = np.arange(c.months, dtype=float)[None, :, None]
+        st, on = start[:, None, :], online[:, None, :]
+        first = c.facility_first_phase
+        cap = c.phase_capacity[None, None]
+        self.under_construction_p[...] = np.add.reduceat(
+            ((st <= m) & (m < on))[..., None] * cap, first, axis=2)
+        self.planned_p[...] = np.add.reduceat((m < st)[..., None] * cap, first, axis=2)
+        self.capex_mcny[...] = np.add.reduceat((st == m) * c.phase_capex, first, axis=2)
+
+    def _economics(self) -> None:
+        """Power, energy, its cost and revenue of every month, by facility and type."""
+        c = self.compiled
+        it_kw = self.capacity_p * c.power_kw_per_p
+        pue = c.pue[:, None]
+        self.power_mw[...] = it_kw * pue / 1000.0
+        idle = c.idle_share[:, None]
+        energy = it_kw * (idle + (1.0 - idle) * self.utilization) * pue * (HOURS_PER_MONTH / 1000.0)
+        self.energy_mwh[...] = energy
+        self.energy_cost_mcny[...] = energy * c.electricity_price[:, None] / 1000.0
+        self.revenue_mcny[...] = self.served_p * c.price_per_p_month / 1e6
 
     # ---------------------------------------------------------------- derived per replication
     @property

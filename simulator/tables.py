@@ -23,8 +23,13 @@ def monthly_table(c: Compiled, red: Reduced):
 
     rows = monthly_rows(c)
     H, Q = c.months, len(rows)
-    mean = red.cube.mean(axis=2, dtype=np.float64)  # (Q, H)
-    q = quantiles(red.cube, axis=2)  # (3, Q, H)
+    cube = red.cube  # (Q, H, R)
+    mean = cube.mean(axis=2, dtype=np.float64)  # (Q, H)
+    low, high = cube.min(axis=2), cube.max(axis=2)
+    varies = low != high  # most series are the same in every replication: no sorting needed
+    q = np.broadcast_to(low.astype(np.float64), (3,) + low.shape).copy()  # (3, Q, H)
+    if varies.any():
+        q[:, varies] = quantiles(cube[varies], axis=1)
     months = [format_month(c.scenario.start + m) for m in range(H)]
     metric, typ, fac = (np.array(x, dtype=object) for x in zip(*rows))
     return pd.DataFrame({
