@@ -201,6 +201,93 @@ def _report_writer(ens, lang):
     return write
 
 
+def _check_lang(lang: Optional[str]) -> None:
+    if lang not in (None, "zh", "en"):
+        raise ScenarioError(Problem(f"--lang must be zh or en, got {lang!r}"))
+
+
+@app.command()
+def report(run_dir: Path = typer.Argument(..., help="A run directory written by `capsim run`."),
+           lang: Optional[str] = typer.Option(None, "--lang", help="Report language: zh or en "
+                                                                  "(default: the scenario's).")
+           ) -> None:
+    """Re-draw report.pdf and charts/ of a run directory from its saved results (no simulation)."""
+    with guarded():
+        _check_lang(lang)
+        from .report import write_report
+
+        pdf = write_report(run_dir, lang=lang)
+    print(f"wrote {pdf} and {run_dir / 'charts'}/")
+
+
+@app.command()
+def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; the first is the "
+                                                              "reference."),
+            replications: Optional[int] = typer.Option(None, "-n", "--replications", min=1,
+                                                       help="Replications of each (default: the "
+                                                            "first scenario's, else 1000)."),
+            seed: Optional[int] = typer.Option(None, "--seed", min=0,
+                                               help="The common seed (default: the first "
+                                                    "scenario's)."),
+            out: Optional[Path] = typer.Option(None, "--out", help="Output directory (default "
+                                                                   "reports/compare-A-vs-B...)."),
+            workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                                  help="Local worker processes."),
+            lang: Optional[str] = typer.Option(None, "--lang", help="Report language: zh or en."),
+            quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Run scenarios with common random numbers; write comparison.pdf and comparison.csv."""
+    from .compare import default_out, run_comparison, write_tables
+    from .executors import executor_for
+    from .loading import load_scenario
+    from .output import staged_directory
+
+    with guarded():
+        _check_lang(lang)
+        if len(scenarios) < 2:
+            raise ScenarioError(Problem("compare needs two or more scenario files",
+                                        hint="capsim compare BASE.yaml WHATIF.yaml ..."))
+        loaded, problems = [], []
+        for file in scenarios:
+            warnings: list[Problem] = []
+            try:
+                loaded.append(load_scenario(file, None, warnings))
+            except ScenarioError as exc:  # every file's problems at once
+                problems.extend(exc.problems)
+            for w in warnings:
+                _err(f"{w.render()} [warning]")
+        if problems:
+            raise ScenarioError(problems)
+        with executor_for(workers, None) as (executor, count), _progress(not quiet) as bar:
+            comp = run_comparison(loaded, [str(f) for f in scenarios], replications, seed,
+                                  executor, workers=count, progress=bar)
+        out = out or default_out(scenarios)
+        with staged_directory(out) as tmp:
+            write_tables(comp, tmp)
+            from .report import write_comparison_pdf
+
+            write_comparison_pdf(comp, tmp / "comparison.pdf", lang)
+    _print_comparison(comp)
+    print(f"wrote {out}/")
+
+
+def _print_comparison(comp) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{comp.replications} replications each, common seed {comp.seed}",
+                  title_justify="left")
+    table.add_column("")
+    table.add_column("scenario")
+    keys = list(dict.fromkeys(k for m in comp.members for k in m.ensemble.targets["target"]))
+    for key in keys:
+        table.add_column(f"P(met) {key}", justify="right")
+    for m in comp.members:
+        p = m.ensemble.targets.set_index("target")["probability_met"]
+        table.add_row(m.label, m.scenario.name,
+                      *(f"{p[k]:.1%}" if k in p.index else "–" for k in keys))
+    Console(width=max(100, Console().width)).print(table)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editor completion)."""
