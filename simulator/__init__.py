@@ -1,28 +1,35 @@
 """capsim: a compute-capacity planning simulator (scenario in YAML, SimPy model, PDF reports)."""
 
-from .checks import scenario_from_dict
-from .ensemble import Ensemble, run_ensemble
-from .errors import Problem, ScenarioError, SimulationError
-from .loading import load_scenario
-from .model import simulate
-from .output import read_run, write_run
-from .results import RunResult
-from .scenario import Scenario
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Ensemble",
-    "Problem",
-    "RunResult",
-    "Scenario",
-    "ScenarioError",
-    "SimulationError",
-    "__version__",
-    "load_scenario",
-    "read_run",
-    "run_ensemble",
-    "scenario_from_dict",
-    "simulate",
-    "write_run",
-]
+# The public API, imported on first use so that `capsim validate` does not pay for numpy,
+# SimPy and pandas.
+_WHERE = {  # name: (module, name there)
+    "Ensemble": ("ensemble", "Ensemble"), "run_ensemble": ("ensemble", "run_ensemble"),
+    "Problem": ("errors", "Problem"), "ScenarioError": ("errors", "ScenarioError"),
+    "SimulationError": ("errors", "SimulationError"),
+    "load_scenario": ("loading", "load_scenario"),
+    "scenario_from_dict": ("checks", "scenario_from_dict"),
+    "simulate": ("model", "simulate"), "RunResult": ("results", "RunResult"),
+    "Scenario": ("scenario", "Scenario"),
+    "read_run": ("output", "read_run"), "write_run": ("output", "write_run"),
+    "run_sensitivity": ("sensitivity", "sensitivity"), "run_plan": ("backcast", "plan"),
+    "run_sweep": ("sweep", "run_sweep"), "run_comparison": ("compare", "run_comparison"),
+}
+
+__all__ = sorted(["__version__", *_WHERE])
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        module, attr = _WHERE[name]
+        value = getattr(import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

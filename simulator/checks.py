@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pydantic import ValidationError
 
 from .errors import Problem, ScenarioError
-from .problems import KEY_MARK, from_pydantic, render_path, suggest
+from .problems import KEY_MARK, combine_typos, from_pydantic, render_path, suggest
 from .scenario import Scenario
 from .units import format_month
 
@@ -29,7 +29,8 @@ def scenario_from_dict(data: object, warnings: list[Problem] | None = None) -> S
         # The cross-checks need a whole Scenario, so they run only once every field is valid:
         # a file with a typo and an undeclared compute type reports the typo first, the type
         # on the next run.
-        raise ScenarioError([from_pydantic(err, data) for err in exc.errors()]) from None
+        found = [from_pydantic(err, data) for err in exc.errors()]
+        raise ScenarioError(combine_typos(found)) from None
     errors, warns = cross_check(scenario)
     if errors:
         raise ScenarioError([_with_path(p, data) for p in errors])
@@ -58,14 +59,15 @@ def cross_check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
     for field in ("power_kw_per_p", "capex_per_p", "price_per_p_month"):
         for t in getattr(s.defaults, field):
             need_type(t, ("defaults", field, t, KEY_MARK))
-    for t in sorted(types - set(s.defaults.power_kw_per_p)):
+    offered = {t for f in s.facilities for p in f.phases for t in p.capacity}
+    for t in sorted((types & offered) - set(s.defaults.power_kw_per_p)):
         if not any(t in f.power_kw_per_p for f in s.facilities):
             warns.append(Problem(f"no power_kw_per_p for type {t!r}: its power and energy count "
                                  f"as 0", loc=("defaults",)))
 
     for i, tg in enumerate(s.targets):
         need_type(tg.type, ("targets", i, "type"))
-        if not s.start <= tg.by <= s.end:
+        if s.start <= s.end and not s.start <= tg.by <= s.end:  # else: 'end' is wrong
             errors.append(Problem(f"deadline {format_month(tg.by)} is outside the horizon "
                                   f"{format_month(s.start)}..{format_month(s.end)}",
                                   loc=("targets", i, "by"), hint="move 'by' or widen start/end"))
@@ -93,6 +95,10 @@ def cross_check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
         tloc = ("tenants", ti)
         for typ in t.demand:
             need_type(typ, tloc + ("demand", typ, KEY_MARK))
+            unoffered = typ in types and typ not in offered and t.demand[typ] > 0
+            if unoffered and t.facility is None:  # a pinned one is checked below
+                warns.append(Problem(f"demand of type {typ!r} can never be served: no facility "
+                                     f"has any", loc=tloc + ("demand", typ)))
         _check_tenant(s, t, tloc, facility_ids, errors, warns)
 
     _duplicates([e.id for e in s.events], ("events",), "event", errors)
@@ -198,8 +204,11 @@ def _after_cycles(s: Scenario, phase_keys: dict) -> list[Problem]:
                 if not reported & set(cycle):
                     reported |= set(cycle)
                     fi, pi = phase_keys[cycle[0]]
+                    hint = ("a phase cannot wait for itself" if len(cycle) == 1 else
+                            "so none of them can start: drop one 'after'")
                     problems.append(Problem("'after' forms a cycle: " + " -> ".join(cycle + [nxt]),
-                                            loc=("facilities", fi, "phases", pi, "after")))
+                                            loc=("facilities", fi, "phases", pi, "after"),
+                                            hint=hint))
                 break
             chain.append(nxt)
             seen.add(nxt)

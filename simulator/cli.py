@@ -94,12 +94,21 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
             _err(f"{w.render()} [warning]")
         phases = sum(len(f.phases) for f in s.facilities)
         tenants = sum(t.count for t in s.tenants)
-        print(f"{file}: ok: {s.name}: {len(s.facilities)} facilities, {phases} phases, "
-              f"{len(s.tenants)} tenant entries ({tenants} tenants), {len(s.targets)} targets, "
-              f"{len(s.events)} events, {format_month(s.start)}..{format_month(s.end)} "
-              f"({s.months} months)")
+        counts = [_count(len(s.facilities), "facility"), _count(phases, "phase"),
+                  f"{_count(len(s.tenants), 'tenant entry')} ({_count(tenants, 'tenant')})",
+                  _count(len(s.targets), "target"), _count(len(s.events), "event")]
+        print(f"{file}: ok: {s.name}: {', '.join(counts)}, "
+              f"{format_month(s.start)}..{format_month(s.end)} ({_count(s.months, 'month')})")
     if failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _count(n: int, what: str) -> str:
+    """'1 facility', '4 facilities', '13 tenant entries'."""
+    if n == 1:
+        return f"1 {what}"
+    plural = what[:-1] + "ies" if what.endswith("y") else what + "s"
+    return f"{n} {plural}"
 
 
 def _progress(enabled: bool):
@@ -297,12 +306,18 @@ def schema() -> None:
 
 
 def main() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script: no traceback reaches a user without --debug."""
     try:
         app()
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug in capsim, not in the input
+        if _state["debug"]:
+            raise
+        _err(f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in capsim, "
+             f"please report it with the scenario (--debug shows the traceback)")
+        sys.exit(EXIT_FAILED)
 
 
 from . import cli_analysis  # noqa: E402,F401  (registers sensitivity, plan and sweep)

@@ -65,20 +65,21 @@ def sensitivity(scenario: Path = typer.Argument(..., help="Scenario file."),
                 quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
     """Tornado: swing each uncertain input low and high; effect on every target, largest first."""
     from .executors import executor_for
-    from .output import staged_directory
+    from .output import staged_directory, write_csv
     from .sensitivity import sensitivity as run
 
     with guarded():
         _check_lang(lang)
         s = _load(scenario, set_)
+        n = replications or s.replications or 1000
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
-            df = run(s, replications or s.replications or 1000, seed, ex, count, bar)
+            df = run(s, n, seed, ex, count, bar)
         out = out or Path("reports") / f"{scenario.stem}-sensitivity"
         with staged_directory(out) as tmp:
-            df.to_csv(tmp / "sensitivity.csv", index=False, float_format="%.6g",
-                      lineterminator="\n")
+            write_csv(df, tmp / "sensitivity.csv")
             if not no_report:
-                _pdf(tmp, "sensitivity", {"scenario": s, "table": df}, lang)
+                _pdf(tmp, "sensitivity", {"scenario": s, "table": df, "replications": n,
+                                          "seed": s.seed if seed is None else seed}, lang)
     _table(f"{s.name}: what moves each target (largest swing first)", df[df["rank"] <= 5],
            {"target": "target", "rank": "#", "input": "input", "low": "low", "high": "high",
             "p_met_low": "P(met) low", "p_met_high": "P(met) high", "gap_p50_low": "gap P50 low",
@@ -106,7 +107,7 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
     """Backcast: capacity and latest construction start per build class to meet each target."""
     from .backcast import plan as run
     from .executors import executor_for
-    from .output import staged_directory
+    from .output import staged_directory, write_csv
 
     with guarded():
         _check_lang(lang)
@@ -116,8 +117,7 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
             result = run(s, confidence, replications, seed, ex, count, classes)
         out = out or Path("reports") / f"{scenario.stem}-plan"
         with staged_directory(out) as tmp:
-            result.table.to_csv(tmp / "plan.csv", index=False, float_format="%.6g",
-                                lineterminator="\n")
+            write_csv(result.table, tmp / "plan.csv")
             for name, whatif in result.whatifs.items():
                 (tmp / f"plan-{name}.yaml").write_text(
                     _whatif_yaml(scenario, out, name, whatif, confidence, set_), encoding="utf-8")
@@ -147,7 +147,7 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
     """P(met) and the median gap over a grid of field values, one ensemble per point."""
     from .executors import executor_for
     from .loading import load_scenario, parse_set
-    from .output import staged_directory
+    from .output import staged_directory, write_csv
     from .sweep import grid, split_values, sweep_table
     from .variants import run_variants
 
@@ -167,7 +167,7 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
         table = sweep_table(points, ensembles)
         out = out or Path("reports") / f"{scenario.stem}-sweep"
         with staged_directory(out) as tmp:
-            table.to_csv(tmp / "sweep.csv", index=False, float_format="%.6g", lineterminator="\n")
+            write_csv(table, tmp / "sweep.csv")
             if not no_report:
                 _pdf(tmp, "sweep", {"scenario": s, "table": table, "axes": list(axes),
                                     "ensembles": ensembles}, lang)

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .ensemble import DEFAULT_REPLICATIONS, Ensemble, run_ensemble
+from .output import write_csv
 from .scenario import Scenario
 from .stats import quantiles
 
@@ -233,9 +234,8 @@ def show(value) -> str:
 def write_tables(comp: Comparison, out_dir: Path) -> None:
     """comparison.csv (targets and KPIs with differences) and assumptions_diff.csv."""
     out_dir = Path(out_dir)
-    comparison_table(comp).to_csv(out_dir / "comparison.csv", index=False, float_format="%.6g",
-                                  lineterminator="\n")
-    diff_table(comp).to_csv(out_dir / "assumptions_diff.csv", index=False, lineterminator="\n")
+    write_csv(comparison_table(comp), out_dir / "comparison.csv")
+    write_csv(diff_table(comp), out_dir / "assumptions_diff.csv")
 
 
 def default_out(files: Sequence[str | Path]) -> Path:

@@ -15,7 +15,7 @@ from typing import Callable
 from .errors import ScenarioError, Problem
 from .scenario import Scenario
 
-FLOAT_FORMAT = "%.6g"
+FLOAT_FORMAT = "%.9g"  # 9 significant digits: conservation checks hold on the written numbers
 TABLES = ("monthly", "kpis", "targets", "phases", "tenants", "tenant_monthly")
 
 
@@ -84,8 +84,7 @@ def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = No
     with staged_directory(out) as tmp:
         tables = {name: getattr(ens, name) for name in TABLES}
         for name, df in tables.items():
-            df.to_csv(tmp / f"{name}.csv", index=False, float_format=FLOAT_FORMAT,
-                      lineterminator="\n")
+            write_csv(df, tmp / f"{name}.csv")
         (tmp / "summary.json").write_text(
             json.dumps(summary(ens, scenario_file), indent=2, ensure_ascii=False) + "\n",
             encoding="utf-8")
@@ -96,13 +95,38 @@ def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = No
     return out
 
 
-def write_xlsx(tables: dict, path: Path) -> None:
-    """results.xlsx: one sheet per table, for planners who work in Excel."""
-    import pandas as pd
+XLSX_MAX_ROWS = 200_000  # larger tables stay in their CSV only (Excel holds 1,048,576 rows)
 
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        for name, df in tables.items():
-            df.to_excel(xl, sheet_name=name, index=False)
+
+def write_csv(df, path: Path) -> None:
+    """A table as CSV: the same bytes for the same numbers (fixed float format, \\n endings)."""
+    df.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def write_xlsx(tables: dict, path: Path) -> None:
+    """results.xlsx: one sheet per table, for planners who work in Excel. A table too large for
+    a workbook is named on a `notes` sheet instead, pointing at its CSV."""
+    import math
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    notes = []
+    for name, df in tables.items():
+        if len(df) > XLSX_MAX_ROWS:
+            notes.append([name, f"{len(df):,} rows: too many for this workbook; see {name}.csv"])
+            continue
+        ws = wb.create_sheet(name)
+        ws.append([str(c) for c in df.columns])
+        for row in df.itertuples(index=False, name=None):
+            ws.append([None if isinstance(v, float) and math.isnan(v) else
+                       (v.item() if hasattr(v, "item") else v) for v in row])
+    if notes:
+        ws = wb.create_sheet("notes")
+        ws.append(["table", "note"])
+        for row in notes:
+            ws.append(row)
+    wb.save(path)
 
 
 @contextmanager

@@ -153,11 +153,15 @@ def from_pydantic(err: Mapping, data: object) -> Problem:
         hint = suggest(value, options) if isinstance(value, str) else None
     elif kind in _BOUNDS:
         bound = next(iter(ctx.values()), "")
+        bound = f"{bound:g}" if isinstance(bound, float) else bound  # 1, not 1.0
         message = f"must be {_BOUNDS[kind]} {bound}, got {_show(value)}"
     elif kind == "too_short":
         message = "must not be empty" if ctx.get("min_length") == 1 else err["msg"]
         if loc and loc[-1] in ("facilities", "phases"):
             message = f"needs at least one {'facility' if loc[-1] == 'facilities' else 'phase'}"
+        elif loc and loc[-1] == "capacity":
+            message = "needs the capacity of at least one compute type"
+            hint = "e.g. capacity: {ai: 50P}"
     elif kind == "string_pattern_mismatch":
         message = (f"{_show(value)} is not a valid id: use letters, digits, '-' and '_', "
                    f"starting with a letter or digit")
@@ -165,15 +169,69 @@ def from_pydantic(err: Mapping, data: object) -> Problem:
         message = f"must be a number of months or {{min, mode, max}}, got {_show(value)}"
     elif kind in _MESSAGES:
         message = f"{_MESSAGES[kind]}, got {_show(value)}"
+        if kind == "string_type" and value is None:
+            hint = "write a value after the ':'"
+        elif kind == "string_type" and isinstance(value, (bool, int, float)):
+            hint = f"quote it if it is text: '{_show(value)}'"
+        if kind == "list_type" and isinstance(value, Mapping):
+            hint = "a list has one item per line, each starting with '- '"
+        elif kind == "list_type" and isinstance(value, (str, int, float)):
+            hint = f"for a list of one, write [{value}]"
     else:
         message = err["msg"]
     return Problem(message, render_path(data, loc), hint=hint, loc=loc)
 
 
 def _show(value: object) -> str:
+    """A value as the message quotes it, in YAML's words: 'text', 12, true, null, a list."""
     if isinstance(value, Mapping):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def combine_typos(problems: list[Problem]) -> list[Problem]:
+    """An unknown key and the required key it misspells, in one mapping, as one problem.
+
+    `{lable: x}` makes pydantic report both 'label' missing and 'lable' unknown: one mistake,
+    so one line, at the misspelt key, with 'did you mean'. Pairs are made by similarity; a lone
+    unknown key beside a lone missing one (`{from: ..., until: ...}`) is likely one mistake too,
+    and shares a line, but without the suggestion.
+    """
+    unknown = {i: p for i, p in enumerate(problems)
+               if p.loc and p.message.startswith("unknown key")}
+    missing = {i: p for i, p in enumerate(problems)
+               if p.loc and p.message.startswith("required key")}
+    if not unknown or not missing:
+        return problems
+    merged: dict[int, Problem] = {}
+    dropped: set[int] = set()
+    parents = {p.loc[:-1] for p in missing.values()}
+    for parent in parents:
+        miss = {i: p.loc[-1] for i, p in missing.items() if p.loc[:-1] == parent}
+        unk = {i: p.loc[-1] for i, p in unknown.items() if p.loc[:-1] == parent}
+        for u, key in list(unk.items()):
+            near = suggest(key, [str(m) for m in miss.values()])
+            matches = [m for m, name in miss.items() if near == f"did you mean {str(name)!r}?"]
+            if matches:
+                merged[u] = _typo(unknown[u], miss.pop(matches[0]), similar=True)
+                dropped.add(matches[0])
+                del unk[u]
+        if len(unk) == 1 and len(miss) == 1:
+            (u, _), (m, name) = next(iter(unk.items())), next(iter(miss.items()))
+            merged[u] = _typo(unknown[u], name, similar=False)
+            dropped.add(m)
+    return [merged.get(i, p) for i, p in enumerate(problems) if i not in dropped]
+
+
+def _typo(unknown: Problem, missing_key: object, similar: bool) -> Problem:
+    key = unknown.loc[-1]
+    return Problem(f"unknown key {key!r}, and the required {str(missing_key)!r} is missing",
+                   unknown.path, hint=f"did you mean {str(missing_key)!r}?" if similar else None,
+                   loc=unknown.loc)

@@ -133,7 +133,10 @@ class Phase(Strict):
     id: Id | None = None
     """name within the facility; default p1, p2, ... by position"""
     name: str | None = None
-    capacity: dict[str, Annotated[Capacity, Field(gt=0)]]
+    """name shown in reports, e.g. 二期"""
+    name_en: str | None = None
+    """English name for reports in English, e.g. Phase 2"""
+    capacity: dict[str, Annotated[Capacity, Field(gt=0)]] = Field(min_length=1)
     """capacity per compute type [P]"""
     online: Month | None = None
     """month the capacity counts from (for what is built or has a fixed date)"""
@@ -242,6 +245,9 @@ class Event(Strict):
 
     id: Id
     name: str | None = None
+    """name shown in reports"""
+    name_en: str | None = None
+    """English name for reports in English"""
     probability: Probability = 1.0
     window: EventWindow
     delay: Delay
@@ -251,6 +257,9 @@ class Scenario(Strict):
     """A whole scenario: horizon, compute types, targets, facilities, tenants, platform, events."""
 
     name: str
+    """name shown in reports"""
+    name_en: str | None = None
+    """English name for reports in English"""
     description: str | None = None
     start: Month
     """first simulated month"""

@@ -143,7 +143,11 @@ def tenant_table(c: Compiled, red: Reduced):
             "served_share": float(srv / dem) if dem > 0 else 1.0,
             "facility": t.facility or "",
         })
-    return pd.DataFrame(out)
+    columns = (["tenant", "name", "name_en", "status", "count", "probability",
+                "probability_signed", "probability_left"]
+               + [f"demand_{typ}_p" for typ in c.types] + [f"demand_end_{typ}_p" for typ in c.types]
+               + ["served_share", "facility"])
+    return pd.DataFrame(out, columns=columns)
 
 
 def tenant_monthly_table(c: Compiled, red: Reduced):

@@ -6,7 +6,7 @@ from typing import Callable
 
 from .checks import scenario_from_dict
 from .ensemble import Ensemble, run_ensemble
-from .paths import set_path
+from .merging import apply_overrides, positioned
 from .scenario import Scenario
 
 
@@ -16,11 +16,10 @@ def scenario_dict(s: Scenario) -> dict:
 
 
 def with_changes(s: Scenario, changes: dict[str, object]) -> Scenario:
-    """The scenario with each `path: value` set (paths name list items by id), validated."""
-    data = scenario_dict(s)
-    for path, value in changes.items():
-        data = set_path(data, path, value)
-    return scenario_from_dict(data)
+    """The scenario with each `path: value` set as `--set` does (list items named by id),
+    validated."""
+    data = positioned(scenario_dict(s), (s.name, None, None))
+    return scenario_from_dict(apply_overrides(data, changes))
 
 
 def run_variants(scenarios: list[Scenario], replications: int, seed: int, executor=None,

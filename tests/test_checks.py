@@ -116,14 +116,15 @@ def test_base_is_valid_and_quiet():
                   "(did you mean 'baidu.p1'?)"], id="after-other-facility-suggests"),
     pytest.param({"facilities.0.phases.1.after": "big"},
                  ["facilities.nacic.phases.big.after: 'after' forms a cycle: nacic.big -> "
-                  "nacic.big"], id="after-itself"),
+                  "nacic.big (a phase cannot wait for itself)"], id="after-itself"),
     pytest.param({"facilities.1.phases": [
         {"id": "a", "capacity": {"hpc": 1}, "start": "2024-01", "build_months": 2, "after": "b"},
         {"id": "b", "capacity": {"hpc": 1}, "start": "2024-01", "build_months": 2,
          "after": "nacic.big"},
     ], "facilities.0.phases.1.after": "baidu.a"},
                  ["facilities.nacic.phases.big.after: 'after' forms a cycle: nacic.big -> "
-                  "baidu.a -> baidu.b -> nacic.big"], id="after-cycle-across-facilities"),
+                  "baidu.a -> baidu.b -> nacic.big (so none of them can start: drop one "
+                  "'after')"], id="after-cycle-across-facilities"),
     # -- horizon and order
     pytest.param({"targets.0.by": "2026-12"},
                  ["targets[0].by: deadline 2026-12 is outside the horizon 2024-01..2025-12 "
@@ -154,9 +155,9 @@ def test_base_is_valid_and_quiet():
                   "('start', 'after', 'start_when'), not both"], id="online-and-start"),
     # -- values
     pytest.param({"tenants.1.probability": 1.5},
-                 ["tenants.ctrip.probability: must be <= 1.0, got 1.5"], id="probability-above-1"),
+                 ["tenants.ctrip.probability: must be <= 1, got 1.5"], id="probability-above-1"),
     pytest.param({"events.0.probability": "-10%"},
-                 ["events.export.probability: must be >= 0.0, got '-10%'"],
+                 ["events.export.probability: must be >= 0, got '-10%'"],
                  id="probability-below-0"),
     pytest.param({"facilities.0.phases.0.capacity.ai": "0P"},
                  ["facilities.nacic.phases.p1.capacity.ai: must be > 0, got '0P'"],
@@ -191,6 +192,33 @@ def test_base_is_valid_and_quiet():
     pytest.param({"scheduling": {"policy": "fifo"}},
                  ["scheduling.policy: must be one of 'priority' or 'proportional', got 'fifo'"],
                  id="unknown-policy"),
+    pytest.param({"scheduling": {"max_utilisation": 0.9, "policy": "priority"},
+                  "events.0.window": {"from": "2024-01", "ot": "2024-06"}},
+                 ["scheduling.max_utilisation: unknown key 'max_utilisation' (did you mean "
+                  "'max_utilization'?)",
+                  "events.export.window.ot: unknown key 'ot', and the required 'to' is missing "
+                  "(did you mean 'to'?)"], id="typo-of-a-required-key-is-one-line"),
+    pytest.param({"events.0.window": {"from": "2024-01", "until": "2024-06"}},
+                 ["events.export.window.until: unknown key 'until', and the required 'to' is "
+                  "missing"], id="lone-unknown-beside-lone-missing-is-one-line"),
+    pytest.param({"facilities.1.name": DELETE, "facilities.1.operater": "x",
+                  "facilities.1.phases.0.onlin": "2024-06"},
+                 ["facilities.baidu.phases.p1.onlin: unknown key 'onlin' (did you mean "
+                  "'online'?)",
+                  "facilities.baidu.operater: unknown key 'operater', and the required 'name' is "
+                  "missing"], id="unrelated-pair-shares-a-line-without-a-guess"),
+    pytest.param({"facilities.1.phases.0.capacity": {}},
+                 ["facilities.baidu.phases.p1.capacity: needs the capacity of at least one "
+                  "compute type (e.g. capacity: {ai: 50P})"], id="phase-without-capacity"),
+    pytest.param({"name": None}, ["name: must be text, got nothing (null) (write a value after "
+                                  "the ':')"], id="null-for-text"),
+    pytest.param({"tenants.0.id": True}, ["tenants[0].id: must be text, got true (quote it if it "
+                                          "is text: 'true')"], id="bool-for-text"),
+    pytest.param({"events.0.delay.types": "ai"},
+                 ["events.export.delay.types: must be a list, got 'ai' (for a list of one, write "
+                  "[ai])"], id="text-for-list"),
+    pytest.param({"end": "2023-06"}, ["end: end 2023-06 is before start 2024-01"],
+                 id="end-before-start-alone"),  # not also every target 'outside the horizon'
     # -- all at once
     pytest.param({"targets.0.by": "2027-01", "tenants.0.facility": "zzz",
                   "facilities.0.phases.1.after": "p9"},
@@ -226,6 +254,9 @@ def test_cross_checks_wait_for_valid_fields():
     pytest.param({"tenants.0.facility": "baidu"},
                  ["tenants.sugon.demand.ai: demand of type 'ai' can never be served: facility "
                   "'baidu' has none"], id="pinned-demand-unservable"),
+    pytest.param({"compute_types.quantum": {"label": "Q"}, "tenants.0.demand.quantum": "2P"},
+                 ["tenants.sugon.demand.quantum: demand of type 'quantum' can never be served: "
+                  "no facility has any"], id="demand-nobody-offers"),  # and no power warning
 ])
 def test_suspicious_input_warns_but_loads(edits, expected):
     warnings = []

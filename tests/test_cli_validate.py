@@ -11,7 +11,7 @@ import pytest
 from conftest import EXAMPLE_YAML, line_of
 
 SUMMARY = ("baseline.yaml: ok: Dianjun compute baseline (Nov 2023): 2 facilities, 3 phases, "
-           "3 tenant entries (20 tenants), 2 targets, 1 events, 2023-01..2027-12 (60 months)")
+           "3 tenant entries (20 tenants), 2 targets, 1 event, 2023-01..2027-12 (60 months)")
 
 
 def capsim(*args: str, cwd) -> subprocess.CompletedProcess:
@@ -55,15 +55,15 @@ def test_valid_and_invalid_files_together(example_file, write):
     assert done.returncode == 2
     assert done.stdout.splitlines() == [SUMMARY]
     assert done.stderr.splitlines() == [
-        "broken.yaml:2:1: YAML: expected ',' or ']', but got '<stream end>' (while parsing a "
-        "flow sequence, which starts at line 1)",
+        "broken.yaml:2:1: YAML: expected ',' or ']', but got the end of the file (is the '[' at "
+        "line 1, column 7 closed?)",
         "missing.yaml: no such file",
     ]
 
 
 @pytest.mark.parametrize("content, expected", [
-    pytest.param(b"name: caf\xe9\n", "bad.yaml:1:10: the file is not UTF-8 text (byte 0xe9) "
-                 "(save it as UTF-8)", id="not-utf8"),
+    pytest.param(b"name: caf\xe9\n", "bad.yaml:1:10: the file is not UTF-8 text (byte 0xe9); "
+                 "it may be Latin-1 (Windows-1252) text (save it as UTF-8)", id="not-utf8"),
     pytest.param(b"- a\n", "bad.yaml:1:1: a scenario must be a mapping of keys to values; this "
                  "file is a list", id="not-a-mapping"),
     pytest.param(b"a: 1\na: 2\n", "bad.yaml:2:1: YAML: duplicate key 'a', first at line 1 "

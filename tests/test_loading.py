@@ -55,32 +55,34 @@ def test_design_example_loads_unchanged(example_file):
 # ---------------------------------------------------------------- one file, located problems
 @pytest.mark.parametrize("text, expected", [
     pytest.param("name: a\nstart: [2023-01\nend: 2027-12\n",
-                 ["{f}:3:4: YAML: expected ',' or ']', but got ':' (while parsing a flow "
-                  "sequence, which starts at line 2)"], id="unclosed-bracket"),
+                 ["{f}:3:4: YAML: expected ',' or ']', but got ':' (is the '[' at line 2, "
+                  "column 8 closed?)"], id="unclosed-bracket"),
     pytest.param("name: a\nstart: 2023-01\nname: b\n",
                  ["{f}:3:1: YAML: duplicate key 'name', first at line 1 (each key may appear "
                   "once in a mapping)"], id="duplicate-key"),
     pytest.param("name: a\n\tstart: 2023-01\n",
-                 ["{f}:2:1: YAML: found character '\\t' that cannot start any token (YAML "
-                  "indents with spaces, not tabs)"], id="tab"),
+                 ["{f}:2:1: YAML: a tab character, where YAML allows none (YAML indents with "
+                  "spaces, not tabs)"], id="tab"),
     pytest.param("name: a\n  start: 2023-01\n",
-                 ["{f}:2:8: YAML: mapping values are not allowed here (check the indentation, "
+                 ["{f}:2:8: YAML: a 'key: value' cannot start here (check the indentation, "
                   "or quote a value that holds ': ')"], id="bad-indent"),
-    pytest.param("name: 'open\n", ["{f}:2:1: YAML: found unexpected end of stream (while "
-                                   "scanning a quoted scalar, which starts at line 1)"],
-                 id="open-quote"),
-    pytest.param("a: 1\n---\nb: 2\n", ["{f}:2:1: YAML: expected a single document in the "
-                                      "stream, but found another document"], id="two-documents"),
+    pytest.param("name: 'open\n", ["{f}:1:7: YAML: this quoted text is never closed (add the "
+                                   "closing quote)"], id="open-quote"),
+    pytest.param("a: 1\n---\nb: 2\n", ["{f}:2:1: YAML: a second document ('---') in the file; "
+                                      "a scenario is one document (remove the '---' line, or put "
+                                      "each scenario in a file of its own)"], id="two-documents"),
     pytest.param("- name: a\n", ["{f}:1:1: a scenario must be a mapping of keys to values; this "
                                  "file is a list"], id="list"),
     pytest.param("just words\n", ["{f}:1:1: a scenario must be a mapping of keys to values; this "
                                   "file is a single value"], id="scalar"),
     pytest.param("# nothing\n", ["{f}:1:1: a scenario must be a mapping of keys to values; this "
-                                 "file is empty"], id="empty"),
+                                 "file is empty (it holds only comments)"], id="empty"),
     pytest.param("name: caf\xe9\n".encode("latin-1"),
-                 ["{f}:1:10: the file is not UTF-8 text (byte 0xe9) (save it as UTF-8)"],
+                 ["{f}:1:10: the file is not UTF-8 text (byte 0xe9); it may be Latin-1 "
+                  "(Windows-1252) text (save it as UTF-8)"],
                  id="latin-1"),
-    pytest.param(b"name: a\x00\n", ["{f}: the file holds binary data, not YAML text"],
+    pytest.param(b"name: a\x00\n", ["{f}: the file holds binary data, not YAML text (is it "
+                                     "the right file?)"],
                  id="binary"),
     pytest.param("name: a\nstart: x\x01y\n", ["{f}:2:9: YAML: the character U+0001 is not "
                                              "allowed in YAML text (remove it, or write it as an "
@@ -181,8 +183,8 @@ def test_problems_point_into_the_file_they_came_from(write):
 def test_a_yaml_error_in_the_base_is_the_base_s(write):
     base = write("baseline.yaml", "name: [x\n")
     assert lines(write("w.yaml", WHAT_IF)) == [
-        f"{base}:2:1: YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow "
-        f"sequence, which starts at line 1)"]
+        f"{base}:2:1: YAML: expected ',' or ']', but got the end of the file (is the '[' at "
+        f"line 1, column 7 closed?)"]
 
 
 # ---------------------------------------------------------------- merge rules

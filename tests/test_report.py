@@ -140,7 +140,7 @@ def test_redrawn_in_english_the_report_shows_no_chinese(baseline_run):
     pages = pdf_pages(baseline_run / "report.pdf")
     text = "\n".join(pages)
     assert "Compute capacity planning report" in pages[0]
-    assert "Dianjun compute baseline as of Nov 2023" in pages[0]  # from the description
+    assert "Dianjun compute baseline (Nov 2023)" in pages[0]  # its name_en
     assert "3,000P AI by 2025-12" in pages[0]
     assert not CJK.findall(text), sorted(set(CJK.findall(text)))
     # the PDF and charts/ were replaced whole: no stale chart, no temporary files left
@@ -230,6 +230,8 @@ def test_numbers_and_labels():
 def test_english_title_never_shows_chinese():
     s = sim.load_scenario(BASELINE)
     assert scenario_title(s, Text("zh")) == "点军区算力基线（2023年11月）"
+    assert scenario_title(s, Text("en")) == "Dianjun compute baseline (Nov 2023)"  # name_en
+    s = s.model_copy(update={"name_en": None})  # without it, from the English description
     assert scenario_title(s, Text("en")) == "Dianjun compute baseline as of Nov 2023"
     nameless = s.model_copy(update={"description": "人民网 signs"})
     assert scenario_title(nameless, Text("en"), "dianjun-baseline") == "dianjun-baseline"

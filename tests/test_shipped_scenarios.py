@@ -150,7 +150,7 @@ def test_baseline_economics_scheduling_and_event():
 # ---------------------------------------------------------------- the what-ifs
 def test_p2_slips():
     base, s = load(BASELINE.name), load("dianjun-p2-slips.yaml")
-    assert changed_sections(base, s) == {"name", "description", "facilities"}
+    assert changed_sections(base, s) == {"name", "name_en", "description", "facilities"}
     old = by_id(by_id(base.facilities, "nacic").phases, "p2")
     new = by_id(by_id(s.facilities, "nacic").phases, "p2")
     assert new.start == parse_month("2024-09") > old.start
@@ -164,7 +164,7 @@ def test_p2_slips():
 
 def test_negotiations_sign():
     base, s = load(BASELINE.name), load("dianjun-negotiations-sign.yaml")
-    assert changed_sections(base, s) == {"name", "description", "tenants"}
+    assert changed_sections(base, s) == {"name", "name_en", "description", "tenants"}
     for ident in ("people-daily", "ctrip", "inspur"):
         t = by_id(s.tenants, ident)
         assert t.status == "negotiating" and t.probability == 1.0
@@ -175,7 +175,7 @@ def test_negotiations_sign():
 
 def test_export_controls_certain():
     base, s = load(BASELINE.name), load("dianjun-export-controls.yaml")
-    assert changed_sections(base, s) == {"name", "description", "events"}
+    assert changed_sections(base, s) == {"name", "name_en", "description", "events"}
     event = by_id(s.events, "export-controls")
     assert event.probability == 1.0
     assert event.model_copy(update={"probability": 0.0}) == \
@@ -184,7 +184,7 @@ def test_export_controls_certain():
 
 def test_10000p_center():
     base, s = load(BASELINE.name), load("dianjun-10000p-center.yaml")
-    assert changed_sections(base, s) == {"name", "description", "end", "facilities"}
+    assert changed_sections(base, s) == {"name", "name_en", "description", "end", "facilities"}
     assert s.end == parse_month("2028-12")
     assert s.facilities[: len(base.facilities)] == base.facilities
     (center,) = s.facilities[len(base.facilities):]
@@ -199,6 +199,6 @@ def test_10000p_center():
 
 def test_proportional_policy():
     base, s = load(BASELINE.name), load("dianjun-proportional.yaml")
-    assert changed_sections(base, s) == {"name", "description", "scheduling"}
+    assert changed_sections(base, s) == {"name", "name_en", "description", "scheduling"}
     assert s.scheduling.policy == "proportional"
     assert s.scheduling.model_copy(update={"policy": "priority"}) == base.scheduling

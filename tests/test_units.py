@@ -167,7 +167,7 @@ def test_duration_is_months_or_triangular(value, expected):
                  id="max-below-mode"),
     pytest.param({"min": 10, "mode": 14}, ["build_months.max: required key 'max' is missing"],
                  id="no-max"),
-    pytest.param(-1, ["build_months: must be >= 0.0, got -1"], id="negative"),
+    pytest.param(-1, ["build_months: must be >= 0, got -1"], id="negative"),
     pytest.param("ten", ["build_months: must be a number of months or {min, mode, max}, "
                          "got 'ten'"], id="text"),
 ])
