@@ -138,8 +138,9 @@ def pages(res: Results, c: dict[str, list[Chart]] | None = None) -> Report:
     return rep
 
 
-def write_pdf(figures: list[Figure], path: Path, res, title: str) -> None:
-    """Number the pages, then write them to `path`."""
+def write_pdf(figures: list[Figure], path: Path, res, title: str,
+              subject: str | None = None) -> None:
+    """Number the pages, then write them to `path` (`subject`: the PDF's, default the report's)."""
     from .. import __version__
 
     n = len(figures)
@@ -150,7 +151,7 @@ def write_pdf(figures: list[Figure], path: Path, res, title: str) -> None:
         footer(fig, left, res.t("page", i=i, n=n))
     with PdfPages(path, metadata={"Title": title, "Author": "capsim",
                                   "Creator": f"capsim {__version__}",
-                                  "Subject": res.t("report")}) as pdf:
+                                  "Subject": subject or res.t("report")}) as pdf:
         for fig in figures:
             pdf.savefig(fig)
 

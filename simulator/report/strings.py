@@ -201,3 +201,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "v_pinned": ("仅 {f}", "only {f}"),
     "v_delay": ("{types}：{d}", "{types}: {d}"),
 }
+
+# the analysis PDFs (sensitivity, plan, sweep) keep their words in a module of their own
+from .strings_analysis import ANALYSIS_STRINGS  # noqa: E402
+
+STRINGS.update(ANALYSIS_STRINGS)
