@@ -6,6 +6,7 @@ import json
 import sys
 import traceback
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -70,9 +71,45 @@ def _overrides(sets: Optional[list[str]]) -> dict[str, object]:
 SET_HELP = "Override a field: PATH=VALUE, ids as path parts (facilities.nacic.phases.p2.start=2024-09)."
 
 
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+# Options shared by the commands (typer only reads them, so one instance serves many).
+REPLICATIONS = typer.Option(None, "-n", "--replications", min=1,
+                            help="Replications (default: the scenario's, else 1000).")
+SEED = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's).")
+SET = typer.Option(None, "--set", help=SET_HELP)
+WORKERS = typer.Option(None, "--workers", min=1, help="Local worker processes.")
+SCHEDULER = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT.")
+LANG = typer.Option(None, "--lang", help="Report language (default: the scenario's).")
+NO_REPORT = typer.Option(False, "--no-report", help="Skip the PDF and charts.")
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar.")
+
+
+def out_option(default: str):
+    return typer.Option(None, "--out", help=f"Output directory (default {default}).")
+
+
+def lang_code(lang: Optional[Lang]) -> Optional[str]:
+    return lang.value if lang is not None else None
+
+
+def load(file: Path, sets: Optional[list[str]] = None):
+    """A scenario from its file with `--set` applied; warnings printed, problems raised."""
+    from .loading import load_scenario
+
+    warnings: list[Problem] = []
+    scenario = load_scenario(file, _overrides(sets), warnings)
+    for w in warnings:
+        _err(f"{w.render()} [warning]")
+    return scenario
+
+
 @app.command()
 def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
-             set_: Optional[list[str]] = typer.Option(None, "--set", help=SET_HELP)) -> None:
+             set_: Optional[list[str]] = SET) -> None:
     """Check scenario files: a summary line for each valid one, every problem of the others."""
     from .loading import load_scenario
     from .units import format_month
@@ -138,12 +175,8 @@ def _progress(enabled: bool):
 def _run_ensemble(file: Path, n, seed, set_, workers, scheduler, quiet=False):
     from .ensemble import run_ensemble
     from .executors import executor_for
-    from .loading import load_scenario
 
-    warnings: list[Problem] = []
-    scenario = load_scenario(file, _overrides(set_), warnings)
-    for w in warnings:
-        _err(f"{w.render()} [warning]")
+    scenario = load(file, set_)
     with executor_for(workers, scheduler) as (executor, count), _progress(not quiet) as bar:
         return run_ensemble(scenario, n, seed, executor, workers=count, progress=bar)
 
@@ -173,36 +206,23 @@ def _print_targets(ens) -> None:
 
 @app.command()
 def run(scenario: Path = typer.Argument(..., help="Scenario file."),
-        replications: Optional[int] = typer.Option(None, "-n", "--replications", min=1,
-                                                   help="Replications (default: the scenario's, "
-                                                        "else 1000)."),
-        seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Seed (default: the "
-                                                                       "scenario's)."),
-        set_: Optional[list[str]] = typer.Option(None, "--set", help=SET_HELP),
-        out: Optional[Path] = typer.Option(None, "--out", help="Run directory (default "
-                                                               "reports/<file stem>)."),
-        workers: Optional[int] = typer.Option(None, "--workers", min=1,
-                                              help="Local worker processes."),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler",
-                                                help="Dask scheduler address, tcp://HOST:PORT."),
-        no_report: bool = typer.Option(False, "--no-report", help="Skip report.pdf and charts."),
-        lang: Optional[str] = typer.Option(None, "--lang", help="Report language: zh or en."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+        replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
+        set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>"),
+        workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
+        no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET) -> None:
     """Run a scenario's ensemble; write the run directory and print the target table."""
     from .output import write_run
 
     with guarded():
-        if lang not in (None, "zh", "en"):
-            raise ScenarioError(Problem(f"--lang must be zh or en, got {lang!r}"))
         ens = _run_ensemble(scenario, replications, seed, set_, workers, scheduler, quiet)
         out = out or Path("reports") / scenario.stem
-        extra = None if no_report else _report_writer(ens, lang)
+        extra = None if no_report else _report_writer(lang_code(lang))
         write_run(ens, out, scenario_file=str(scenario), extra=extra)
     _print_targets(ens)
     print(f"wrote {out}/")
 
 
-def _report_writer(ens, lang):
+def _report_writer(lang: Optional[str]):
     def write(tmp: Path) -> None:
         from .report import write_report
 
@@ -210,91 +230,15 @@ def _report_writer(ens, lang):
     return write
 
 
-def _check_lang(lang: Optional[str]) -> None:
-    if lang not in (None, "zh", "en"):
-        raise ScenarioError(Problem(f"--lang must be zh or en, got {lang!r}"))
-
-
 @app.command()
 def report(run_dir: Path = typer.Argument(..., help="A run directory written by `capsim run`."),
-           lang: Optional[str] = typer.Option(None, "--lang", help="Report language: zh or en "
-                                                                  "(default: the scenario's).")
-           ) -> None:
+           lang: Optional[Lang] = LANG) -> None:
     """Re-draw report.pdf and charts/ of a run directory from its saved results (no simulation)."""
     with guarded():
-        _check_lang(lang)
         from .report import write_report
 
-        pdf = write_report(run_dir, lang=lang)
+        pdf = write_report(run_dir, lang=lang_code(lang))
     print(f"wrote {pdf} and {run_dir / 'charts'}/")
-
-
-@app.command()
-def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; the first is the "
-                                                              "reference."),
-            replications: Optional[int] = typer.Option(None, "-n", "--replications", min=1,
-                                                       help="Replications of each (default: the "
-                                                            "first scenario's, else 1000)."),
-            seed: Optional[int] = typer.Option(None, "--seed", min=0,
-                                               help="The common seed (default: the first "
-                                                    "scenario's)."),
-            out: Optional[Path] = typer.Option(None, "--out", help="Output directory (default "
-                                                                   "reports/compare-A-vs-B...)."),
-            workers: Optional[int] = typer.Option(None, "--workers", min=1,
-                                                  help="Local worker processes."),
-            lang: Optional[str] = typer.Option(None, "--lang", help="Report language: zh or en."),
-            quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
-    """Run scenarios with common random numbers; write comparison.pdf and comparison.csv."""
-    from .compare import default_out, run_comparison, write_tables
-    from .executors import executor_for
-    from .loading import load_scenario
-    from .output import staged_directory
-
-    with guarded():
-        _check_lang(lang)
-        if len(scenarios) < 2:
-            raise ScenarioError(Problem("compare needs two or more scenario files",
-                                        hint="capsim compare BASE.yaml WHATIF.yaml ..."))
-        loaded, problems = [], []
-        for file in scenarios:
-            warnings: list[Problem] = []
-            try:
-                loaded.append(load_scenario(file, None, warnings))
-            except ScenarioError as exc:  # every file's problems at once
-                problems.extend(exc.problems)
-            for w in warnings:
-                _err(f"{w.render()} [warning]")
-        if problems:
-            raise ScenarioError(problems)
-        with executor_for(workers, None) as (executor, count), _progress(not quiet) as bar:
-            comp = run_comparison(loaded, [str(f) for f in scenarios], replications, seed,
-                                  executor, workers=count, progress=bar)
-        out = out or default_out(scenarios)
-        with staged_directory(out) as tmp:
-            write_tables(comp, tmp)
-            from .report import write_comparison_pdf
-
-            write_comparison_pdf(comp, tmp / "comparison.pdf", lang)
-    _print_comparison(comp)
-    print(f"wrote {out}/")
-
-
-def _print_comparison(comp) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{comp.replications} replications each, common seed {comp.seed}",
-                  title_justify="left")
-    table.add_column("")
-    table.add_column("scenario")
-    keys = list(dict.fromkeys(k for m in comp.members for k in m.ensemble.targets["target"]))
-    for key in keys:
-        table.add_column(f"P(met) {key}", justify="right")
-    for m in comp.members:
-        p = m.ensemble.targets.set_index("target")["probability_met"]
-        table.add_row(m.label, m.scenario.name,
-                      *(f"{p[k]:.1%}" if k in p.index else "–" for k in keys))
-    Console(width=max(100, Console().width)).print(table)
 
 
 @app.command()
@@ -320,4 +264,4 @@ def main() -> None:
         sys.exit(EXIT_FAILED)
 
 
-from . import cli_analysis  # noqa: E402,F401  (registers sensitivity, plan and sweep)
+from . import cli_analysis  # noqa: E402,F401  (registers compare, sensitivity, plan and sweep)

@@ -1,4 +1,4 @@
-"""The planner's next questions on the command line: `sensitivity`, `plan` and `sweep`."""
+"""The planner's next questions on the command line: `compare`, `sensitivity`, `plan`, `sweep`."""
 
 from __future__ import annotations
 
@@ -8,20 +8,9 @@ from typing import Optional
 
 import typer
 
-from .cli import SET_HELP, _err, _overrides, _progress, app, guarded
+from .cli import (LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS, Lang,
+                  _progress, app, guarded, lang_code, load, out_option)
 from .errors import Problem, ScenarioError
-
-N_HELP = "Replications per ensemble (default: the scenario's, else 1000)."
-
-
-def _load(file: Path, set_):
-    from .loading import load_scenario
-
-    warnings: list[Problem] = []
-    scenario = load_scenario(file, _overrides(set_), warnings)
-    for w in warnings:
-        _err(f"{w.render()} [warning]")
-    return scenario
 
 
 def _table(title: str, df, columns: dict[str, str]) -> None:
@@ -44,33 +33,71 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _pdf(tmp: Path, kind: str, payload: dict, lang: Optional[str]) -> None:
+def _pdf(tmp: Path, kind: str, payload: dict, lang: Optional[Lang]) -> None:
     from .report import write_analysis_report
 
-    write_analysis_report(tmp, kind, payload, lang=lang)
+    write_analysis_report(tmp, kind, payload, lang=lang_code(lang))
+
+
+@app.command()
+def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; the first is the "
+                                                              "reference."),
+            replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
+            out: Optional[Path] = out_option("reports/compare-A-vs-B..."),
+            workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
+            lang: Optional[Lang] = LANG, quiet: bool = QUIET) -> None:
+    """Run scenarios with common random numbers; write comparison.pdf and comparison.csv."""
+    from .compare import default_out, run_comparison, write_tables
+    from .executors import executor_for
+    from .output import staged_directory
+
+    with guarded():
+        if len(scenarios) < 2:
+            raise ScenarioError(Problem("compare needs two or more scenario files",
+                                        hint="capsim compare BASE.yaml WHATIF.yaml ..."))
+        loaded, problems = [], []
+        for file in scenarios:
+            try:
+                loaded.append(load(file))
+            except ScenarioError as exc:  # every file's problems at once
+                problems.extend(exc.problems)
+        if problems:
+            raise ScenarioError(problems)
+        with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
+            comp = run_comparison(loaded, [str(f) for f in scenarios], replications, seed, ex,
+                                  workers=count, progress=bar)
+        out = out or default_out(scenarios)
+        with staged_directory(out) as tmp:
+            write_tables(comp, tmp)
+            from .report import write_comparison_pdf
+
+            write_comparison_pdf(comp, tmp / "comparison.pdf", lang_code(lang))
+    keys = list(dict.fromkeys(k for m in comp.members for k in m.ensemble.targets["target"]))
+    rows = [{"label": m.label, "scenario": m.scenario.name,
+             **m.ensemble.targets.set_index("target")["probability_met"].to_dict()}
+            for m in comp.members]
+    import pandas as pd
+
+    _table(f"{comp.replications} replications each, common seed {comp.seed}", pd.DataFrame(rows),
+           {"label": "", "scenario": "scenario", **{k: f"P(met) {k}" for k in keys}})
+    print(f"wrote {out}/")
 
 
 @app.command()
 def sensitivity(scenario: Path = typer.Argument(..., help="Scenario file."),
-                replications: Optional[int] = typer.Option(None, "-n", "--replications", min=1,
-                                                           help=N_HELP),
-                seed: Optional[int] = typer.Option(None, "--seed", min=0),
-                set_: Optional[list[str]] = typer.Option(None, "--set", help=SET_HELP),
-                out: Optional[Path] = typer.Option(None, "--out", help="Output directory "
-                                                   "(default reports/<stem>-sensitivity)."),
-                workers: Optional[int] = typer.Option(None, "--workers", min=1),
-                scheduler: Optional[str] = typer.Option(None, "--scheduler"),
-                lang: Optional[str] = typer.Option(None, "--lang", help="zh or en."),
-                no_report: bool = typer.Option(False, "--no-report"),
-                quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
+                replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
+                set_: Optional[list[str]] = SET,
+                out: Optional[Path] = out_option("reports/<stem>-sensitivity"),
+                workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
+                lang: Optional[Lang] = LANG, no_report: bool = NO_REPORT,
+                quiet: bool = QUIET) -> None:
     """Tornado: swing each uncertain input low and high; effect on every target, largest first."""
     from .executors import executor_for
     from .output import staged_directory, write_csv
     from .sensitivity import sensitivity as run
 
     with guarded():
-        _check_lang(lang)
-        s = _load(scenario, set_)
+        s = load(scenario, set_)
         n = replications or s.replications or 1000
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
             df = run(s, n, seed, ex, count, bar)
@@ -94,25 +121,18 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
          build_class: Optional[list[str]] = typer.Option(
              None, "--class", help="A build class NAME=MIN,MODE,MAX months (replaces the "
                                    "defaults fit-out=4,5,6 new-building=9,12,15 campus=18,24,36)."),
-         replications: Optional[int] = typer.Option(None, "-n", "--replications", min=1,
-                                                    help=N_HELP),
-         seed: Optional[int] = typer.Option(None, "--seed", min=0),
-         set_: Optional[list[str]] = typer.Option(None, "--set", help=SET_HELP),
-         out: Optional[Path] = typer.Option(None, "--out", help="Output directory "
-                                            "(default reports/<stem>-plan)."),
-         workers: Optional[int] = typer.Option(None, "--workers", min=1),
-         scheduler: Optional[str] = typer.Option(None, "--scheduler"),
-         lang: Optional[str] = typer.Option(None, "--lang", help="zh or en."),
-         no_report: bool = typer.Option(False, "--no-report")) -> None:
+         replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
+         set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<stem>-plan"),
+         workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
+         lang: Optional[Lang] = LANG, no_report: bool = NO_REPORT) -> None:
     """Backcast: capacity and latest construction start per build class to meet each target."""
     from .backcast import plan as run
     from .executors import executor_for
     from .output import staged_directory, write_csv
 
     with guarded():
-        _check_lang(lang)
         classes = _classes(build_class)
-        s = _load(scenario, set_)
+        s = load(scenario, set_)
         with executor_for(workers, scheduler) as (ex, count):
             result = run(s, confidence, replications, seed, ex, count, classes)
         out = out or Path("reports") / f"{scenario.stem}-plan"
@@ -134,16 +154,10 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
 def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
           set_: list[str] = typer.Option(..., "--set", help="PATH=V1,V2,V3 (a swept field) or "
                                          "PATH=V (fixed); values are YAML."),
-          replications: Optional[int] = typer.Option(None, "-n", "--replications", min=1,
-                                                     help=N_HELP),
-          seed: Optional[int] = typer.Option(None, "--seed", min=0),
-          out: Optional[Path] = typer.Option(None, "--out", help="Output directory "
-                                             "(default reports/<stem>-sweep)."),
-          workers: Optional[int] = typer.Option(None, "--workers", min=1),
-          scheduler: Optional[str] = typer.Option(None, "--scheduler"),
-          lang: Optional[str] = typer.Option(None, "--lang", help="zh or en."),
-          no_report: bool = typer.Option(False, "--no-report"),
-          quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
+          replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
+          out: Optional[Path] = out_option("reports/<stem>-sweep"),
+          workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
+          lang: Optional[Lang] = LANG, no_report: bool = NO_REPORT, quiet: bool = QUIET) -> None:
     """P(met) and the median gap over a grid of field values, one ensemble per point."""
     from .executors import executor_for
     from .loading import load_scenario, parse_set
@@ -152,7 +166,6 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
     from .variants import run_variants
 
     with guarded():
-        _check_lang(lang)
         axes = {}
         for text in set_:
             path, _ = parse_set(text)
@@ -178,11 +191,6 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
     print(f"wrote {out}/")
 
 
-def _check_lang(lang) -> None:
-    if lang not in (None, "zh", "en"):
-        raise ScenarioError(Problem(f"--lang must be zh or en, got {lang!r}"))
-
-
 def _classes(specs) -> dict | None:
     if not specs:
         return None
@@ -191,8 +199,9 @@ def _classes(specs) -> dict | None:
         name, _, values = spec.partition("=")
         try:
             lo, mode, hi = (float(v) for v in values.split(","))
-            assert 0 <= lo <= mode <= hi
-        except (ValueError, AssertionError):
+            if not 0 <= lo <= mode <= hi:
+                raise ValueError
+        except ValueError:
             raise ScenarioError(Problem(f"--class {spec!r}: expected NAME=MIN,MODE,MAX months "
                                         f"with 0 <= MIN <= MODE <= MAX, e.g. fit-out=4,5,6"))
         out[name.strip()] = (lo, mode, hi)
