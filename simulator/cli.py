@@ -188,7 +188,7 @@ def _print_targets(ens) -> None:
     from .output import text_or_none
 
     s = ens.scenario
-    table = Table(title=f"{s.name}: {ens.replications} replications, seed {ens.seed}",
+    table = Table(title=f"{s.name}: {_count(ens.replications, 'replication')}, seed {ens.seed}",
                   title_justify="left")
     for col in ("target", "by", "P(met)", "capacity at deadline P50 [P10-P90]", "gap P50",
                 "month met P50"):
