@@ -135,3 +135,27 @@ def test_unreachable_scheduler_fails_fast_with_exit_1(scenario, tmp_path):
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in res.stderr
     assert time.monotonic() - t < 30
     assert not (tmp_path / "x").exists()
+
+
+def test_a_full_disk_is_a_clear_error_and_keeps_the_previous_results(scenario, tmp_path,
+                                                                      monkeypatch):
+    import errno
+
+    import simulator as sim
+    from simulator import output
+
+    out = tmp_path / "run"
+    ens = sim.run_ensemble(sim.load_scenario(scenario), 5, seed=1)
+    sim.write_run(ens, out)
+    before = (out / "summary.json").read_bytes()
+
+    def full(df, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output, "write_csv", full)
+    with pytest.raises(sim.ScenarioError) as err:
+        sim.write_run(ens, out)
+    assert err.value.lines() == [f"{out}: cannot write the output: No space left on device "
+                                 f"(check free space and permissions)"]
+    assert (out / "summary.json").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["baseline.yaml", "run"]
