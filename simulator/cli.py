@@ -18,7 +18,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="capsim: compute-capacity planning simulator.")
 _state = {"debug": False}
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+EXIT_FAILED, EXIT_INPUT = 1, 2  # 0 is success
 
 
 def _err(line: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -66,7 +67,7 @@ class Compiled:
     target_capacity: np.ndarray  # (G,) [P]
     target_by: np.ndarray  # (G,) month index
 
-    @property
+    @cached_property
     def offers(self) -> np.ndarray:
         """(F, T) bool: facility f has (or will have) capacity of type t."""
         out = np.zeros((len(self.facilities), len(self.types)), dtype=bool)

@@ -14,6 +14,7 @@ from typing import Callable
 
 from .errors import ScenarioError, Problem
 from .scenario import Scenario
+from .units import format_month
 
 FLOAT_FORMAT = "%.9g"  # 9 significant digits: conservation checks hold on the written numbers
 TABLES = ("monthly", "kpis", "targets", "phases", "tenants", "tenant_monthly")
@@ -41,7 +42,7 @@ def summary(ens, scenario_file: str | None = None) -> dict:
     return {
         "scenario": s.name, "scenario_file": scenario_file, "scenario_hash": ens.hash,
         "seed": ens.seed, "replications": ens.replications, "version": __version__,
-        "language": s.language, "start": _month(s.start), "end": _month(s.end),
+        "language": s.language, "start": format_month(s.start), "end": format_month(s.end),
         "targets": [{
             "id": row["target"], "type": row["type"], "label": row["label"],
             "target_p": row["target_p"], "by": row["by"],
@@ -58,12 +59,6 @@ def summary(ens, scenario_file: str | None = None) -> dict:
 def text_or_none(value) -> str | None:
     """A text cell of a table, or None where it is empty (pandas gives NaN)."""
     return value if isinstance(value, str) and value else None
-
-
-def _month(index: int) -> str:
-    from .units import format_month
-
-    return format_month(index)
 
 
 def _num(value):

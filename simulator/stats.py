@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compiled import Compiled
-from .results import TOTAL_KPIS, TYPE_KPIS, RunResult, seq_sum
+from .results import RunResult, seq_sum
 
 QUANTILES = (10, 50, 90)
 # metrics by facility and type (plus the total of each type over facilities)
@@ -131,11 +131,3 @@ def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:
 def month_quantiles(months: np.ndarray) -> np.ndarray:
     """p10, p50, p90 of months that may be inf (never): actual sample values, no interpolation."""
     return np.percentile(months, QUANTILES, axis=0, method="inverted_cdf")
-
-
-def type_kpi_names() -> list[str]:
-    return [k for k, _ in TYPE_KPIS]
-
-
-def total_kpi_names() -> list[str]:
-    return [k for k, _ in TOTAL_KPIS]
