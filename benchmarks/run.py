@@ -26,9 +26,9 @@ sys.path.insert(0, str(HERE))
 from synthetic import synthetic_scenario  # noqa: E402
 
 import simulator as sim  # noqa: E402
-from simulator.compiled import compile_scenario  # noqa: E402
-from simulator.ensemble import run_ensemble  # noqa: E402
-from simulator.model import simulate_batch  # noqa: E402
+from simulator.engine.arrays import compile_scenario  # noqa: E402
+from simulator.ensemble.run import run_ensemble  # noqa: E402
+from simulator.engine.processes import simulate_batch  # noqa: E402
 
 BASELINE = HERE.parent / "scenarios" / "dianjun-baseline.yaml"
 

@@ -7,16 +7,16 @@ __version__ = "0.1.0"
 # The public API, imported on first use so that `capsim validate` does not pay for numpy,
 # SimPy and pandas.
 _WHERE = {  # name: (module, name there)
-    "Ensemble": ("ensemble", "Ensemble"), "run_ensemble": ("ensemble", "run_ensemble"),
+    "Ensemble": ("ensemble.run", "Ensemble"), "run_ensemble": ("ensemble.run", "run_ensemble"),
     "Problem": ("errors", "Problem"), "ScenarioError": ("errors", "ScenarioError"),
     "SimulationError": ("errors", "SimulationError"),
-    "load_scenario": ("loading", "load_scenario"),
-    "scenario_from_dict": ("checks", "scenario_from_dict"),
-    "simulate": ("model", "simulate"), "RunResult": ("results", "RunResult"),
-    "Scenario": ("scenario", "Scenario"),
-    "read_run": ("output", "read_run"), "write_run": ("output", "write_run"),
-    "run_sensitivity": ("sensitivity", "sensitivity"), "run_plan": ("backcast", "plan"),
-    "run_sweep": ("sweep", "run_sweep"), "run_comparison": ("compare", "run_comparison"),
+    "load_scenario": ("scenario.load", "load_scenario"),
+    "scenario_from_dict": ("scenario.validate", "scenario_from_dict"),
+    "simulate": ("engine.processes", "simulate"), "RunResult": ("engine.run_result", "RunResult"),
+    "Scenario": ("scenario.schema", "Scenario"),
+    "read_run": ("output.run_dir", "read_run"), "write_run": ("output.run_dir", "write_run"),
+    "run_sensitivity": ("analysis.sensitivity", "sensitivity"), "run_plan": ("analysis.plan", "plan"),
+    "run_sweep": ("analysis.sweep", "run_sweep"), "run_comparison": ("analysis.compare", "run_comparison"),
 }
 
 __all__ = sorted(["__version__", *_WHERE])

@@ -1,5 +1,5 @@
 """`python -m simulator` runs the capsim command line."""
 
-from .cli import main
+from simulator.cli import main
 
 main()

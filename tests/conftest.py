@@ -1,4 +1,4 @@
-"""Shared fixtures: the example scenario of DESIGN.md as inline YAML, and a file writer."""
+"""Shared fixtures: a file writer and the example scenario written to a file (see `tests.helpers`)."""
 
 from __future__ import annotations
 
@@ -7,84 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# The contract of DESIGN.md ("Scenario format"), verbatim: it must load unchanged.
-# Line numbers matter to the tests that assert `file:line:column` (name is line 1).
-EXAMPLE_YAML = """\
-name: Dianjun compute baseline (Nov 2023)
-start: 2023-01                 # first simulated month
-end: 2027-12                   # last simulated month, inclusive
-seed: 20231114                 # default seed; --seed overrides
-
-compute_types:                 # separate pools: capacity of one type never serves another
-  hpc:        {label: 超算, precision: FP64}
-  ai:         {label: 智算, precision: FP16}
-  general:    {label: 通算, precision: FP32}
-  throughput: {label: 高通量, precision: FP32}
-
-targets:
-  - {type: hpc, capacity: 1000P, by: 2025-12}
-  - {type: ai,  capacity: 3000P, by: 2025-12}
-
-defaults:                      # economics, overridable per facility
-  pue: 1.3
-  power_kw_per_p: {ai: 3.0, hpc: 25, general: 10, throughput: 10}
-  electricity_price: 0.5       # CNY per kWh
-
-facilities:
-  - id: baidu-ai
-    name: 百度智能云（宜昌）
-    phases:
-      - {capacity: {ai: 50P}, online: 2023-06}          # already operating
-  - id: nacic
-    name: 国家先进计算产业创新中心
-    pue: 1.25
-    phases:
-      - {id: p1, capacity: {general: 100P, hpc: 25P}, online: 2023-10}
-      - id: p2
-        capacity: {hpc: 375P}
-        start: 2024-03                                   # construction starts
-        build_months: {min: 10, mode: 14, max: 24}       # uncertain duration
-        after: p1                                        # not before p1 is online
-
-tenants:
-  - id: sugon
-    name: 中科曙光
-    status: signed
-    demand: {hpc: 20P, general: 10P}
-    from: 2023-11
-    ramp_months: 6
-    growth: 15%
-  - id: ctrip
-    name: 携程
-    status: negotiating
-    probability: 0.5                                    # chance the deal is signed
-    sign: {earliest: 2024-01, latest: 2024-12}
-    demand: {ai: 40P}
-  - id: smes
-    name: 其他入驻企业
-    count: 18                                           # a group of alike tenants
-    demand: {general: 1P, ai: 2P}
-    from: 2023-06
-    growth: 30%
-
-scheduling:
-  policy: priority             # priority | proportional
-  max_utilization: 0.95        # headroom the operator keeps
-  leave_after_unserved_months: 6
-
-events:
-  - id: export-controls
-    probability: 0.4
-    window: {from: 2024-01, to: 2024-12}
-    delay: {types: [ai], months: {min: 3, mode: 6, max: 12}}
-"""
-
-
-def line_of(text: str, needle: str) -> int:
-    """The 1-based number of the only line of `text` holding `needle`."""
-    found = [n for n, line in enumerate(text.splitlines(), 1) if needle in line]
-    assert len(found) == 1, f"{needle!r} is on lines {found}"
-    return found[0]
+from tests.helpers import EXAMPLE_YAML
 
 
 @pytest.fixture
@@ -105,31 +28,8 @@ def write(tmp_path):
 
 @pytest.fixture
 def example_file(write) -> Path:
-    """The DESIGN.md example written to tmp_path/baseline.yaml (the name its what-if extends)."""
+    """The docs/design.md example written to tmp_path/baseline.yaml (the name its what-if extends)."""
     return write("baseline.yaml", EXAMPLE_YAML)
 
 
 # ---------------------------------------------------------------- engine scenarios from dicts
-# Plain functions (import them: `from conftest import engine_scenario, ym`) so that hypothesis
-# tests can use them without function-scoped fixtures.
-def ym(index: int, start: str = "2024-01") -> str:
-    """The YYYY-MM of month `index` counted from `start` (index 0 is `start`, may be negative)."""
-    year, month = (int(x) for x in start.split("-"))
-    total = year * 12 + month - 1 + index
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
-
-
-def engine_dict(facilities, tenants=(), *, start="2024-01", end="2025-12", types=("ai", "hpc"),
-                **sections) -> dict:
-    """A scenario mapping: facilities and tenants get a name (their id) if they have none."""
-    return {"name": "engine test", "start": start, "end": end,
-            "compute_types": {t: {"label": t.upper()} for t in types},
-            "facilities": [{"name": f["id"], **f} for f in facilities],
-            "tenants": [{"name": t["id"], **t} for t in tenants], **sections}
-
-
-def engine_scenario(facilities, tenants=(), **kwargs):
-    """A validated Scenario from engine_dict(...)."""
-    from simulator import scenario_from_dict
-
-    return scenario_from_dict(engine_dict(facilities, tenants, **kwargs))

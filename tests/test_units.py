@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from simulator.problems import from_pydantic
-from simulator.scenario import Phase, Triangular
+from simulator.scenario.messages import from_pydantic
+from simulator.scenario.schema import Phase, Triangular
 from simulator.units import (format_capacity, format_month, month_index, parse_capacity,
                              parse_month, parse_rate)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import ticker
 
-from .data import MONTH, month_edges
+from simulator.report.data import MONTH, month_edges
 
 
 def steps(values) -> np.ndarray:

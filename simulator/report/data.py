@@ -10,10 +10,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..scenario import Scenario
-from ..units import format_month
-from .style import COLORS
-from .text import Text, has_cjk
+from simulator.scenario.schema import Scenario
+from simulator.units import format_month
+from simulator.report.style import COLORS
+from simulator.report.i18n.text import Text, has_cjk
 
 QUANTILE_COLUMNS = ("mean", "p10", "p50", "p90")
 
@@ -55,7 +55,7 @@ class Results:
     @classmethod
     def from_ensemble(cls, ens, lang: str | None = None) -> "Results":
         """From an `ensemble.Ensemble` (no files)."""
-        from .. import __version__
+        from simulator import __version__
 
         s = ens.scenario
         facts = {"scenario": s.name, "scenario_hash": ens.hash, "seed": ens.seed,

@@ -14,7 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable
 
-from .style import MissingGlyphError
+from simulator.report.style import MissingGlyphError
 
 ENABLED = True  # tests may switch forking off to compare with the in-process path
 

@@ -8,9 +8,9 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from .data import Results
-from .style import COLORS
-from .text import band, cap, has_cjk, shorten, wrap
+from simulator.report.data import Results
+from simulator.report.style import COLORS
+from simulator.report.i18n.text import band, cap, has_cjk, shorten, wrap
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
 HEADER_COLOR, ZEBRA, GRID = "#E8EEF4", "#F7F7F7", "#DDDDDD"

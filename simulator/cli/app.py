@@ -1,0 +1,139 @@
+"""The `capsim` command line: parse arguments, call the library, print, map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from simulator.errors import Problem, ScenarioError, SimulationError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="capsim: compute-capacity planning simulator.")
+_state = {"debug": False}
+
+EXIT_FAILED, EXIT_INPUT = 1, 2  # 0 is success
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+@contextmanager
+def guarded():
+    """Bad input exits 2, a failed simulation 1, one line per problem; tracebacks with --debug."""
+    try:
+        yield
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            _err(problem.render() if problem.file else f"error: {problem.render()}")
+        if _state["debug"]:
+            traceback.print_exc()
+        raise typer.Exit(EXIT_INPUT)
+    except SimulationError as exc:
+        _err(f"error: {exc}")
+        if _state["debug"]:
+            traceback.print_exc()
+        raise typer.Exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        _err("interrupted; nothing was written")
+        raise typer.Exit(130)
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) -> None:
+    _state["debug"] = debug
+
+
+def _overrides(sets: Optional[list[str]]) -> dict[str, object]:
+    """`--set` options as {path: value}; every malformed one reported at once."""
+    from simulator.scenario.load import parse_set
+
+    pairs, problems = {}, []
+    for text in sets or []:
+        try:
+            path, value = parse_set(text)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        pairs[path] = value
+    if problems:
+        raise ScenarioError(problems)
+    return pairs
+
+
+SET_HELP = "Override a field: PATH=VALUE, ids as path parts (facilities.nacic.phases.p2.start=2024-09)."
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+# Options shared by the commands (typer only reads them, so one instance serves many).
+REPLICATIONS = typer.Option(None, "-n", "--replications", min=1,
+                            help="Replications (default: the scenario's, else 1000).")
+SEED = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's).")
+SET = typer.Option(None, "--set", help=SET_HELP)
+WORKERS = typer.Option(None, "--workers", min=1, help="Local worker processes.")
+SCHEDULER = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT.")
+LANG = typer.Option(None, "--lang", help="Report language (default: the scenario's).")
+NO_REPORT = typer.Option(False, "--no-report", help="Skip the PDF and charts.")
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar.")
+
+
+def out_option(default: str):
+    return typer.Option(None, "--out", help=f"Output directory (default {default}).")
+
+
+def lang_code(lang: Optional[Lang]) -> Optional[str]:
+    return lang.value if lang is not None else None
+
+
+def load(file: Path, sets: Optional[list[str]] = None):
+    """A scenario from its file with `--set` applied; warnings printed, problems raised."""
+    from simulator.scenario.load import load_scenario
+
+    warnings: list[Problem] = []
+    scenario = load_scenario(file, _overrides(sets), warnings)
+    for w in warnings:
+        _err(f"{w.render()} [warning]")
+    return scenario
+
+
+def _count(n: int, what: str) -> str:
+    """'1 facility', '4 facilities', '13 tenant entries'."""
+    if n == 1:
+        return f"1 {what}"
+    plural = what[:-1] + "ies" if what.endswith("y") else what + "s"
+    return f"{n} {plural}"
+
+
+def _progress(enabled: bool):
+    """A rich progress bar on a terminal (done, rate, time left); nothing elsewhere."""
+    from contextlib import nullcontext
+
+    if not enabled or not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                               TextColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+
+    class Bar(Progress):
+        def __call__(self, done: int, total: int) -> None:
+            if not self.tasks:
+                self.add_task("replications", total=total)
+            self.update(self.tasks[0].id, completed=done, total=total)
+
+    return Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+               TimeRemainingColumn(), transient=True)

@@ -1,0 +1,125 @@
+"""The commands on one scenario: `validate`, `run`, `report` and `schema`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET,
+                               WORKERS, Lang, _count, _err, _overrides, _progress, app, guarded,
+                               lang_code, load, out_option)
+from simulator.errors import Problem
+
+
+@app.command()
+def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
+             set_: Optional[list[str]] = SET) -> None:
+    """Check scenario files: a summary line for each valid one, every problem of the others."""
+    from simulator.scenario.load import load_scenario
+    from simulator.units import format_month
+
+    with guarded():
+        overrides = _overrides(set_)  # once: a bad --set is reported once, not per file
+    failed = False
+    for file in files:
+        warnings: list[Problem] = []
+        try:
+            with guarded():
+                s = load_scenario(file, overrides, warnings)
+        except typer.Exit as exc:
+            if exc.exit_code != EXIT_INPUT:
+                raise
+            failed = True
+            continue
+        for w in warnings:
+            _err(f"{w.render()} [warning]")
+        phases = sum(len(f.phases) for f in s.facilities)
+        tenants = sum(t.count for t in s.tenants)
+        counts = [_count(len(s.facilities), "facility"), _count(phases, "phase"),
+                  f"{_count(len(s.tenants), 'tenant entry')} ({_count(tenants, 'tenant')})",
+                  _count(len(s.targets), "target"), _count(len(s.events), "event")]
+        print(f"{file}: ok: {s.name}: {', '.join(counts)}, "
+              f"{format_month(s.start)}..{format_month(s.end)} ({_count(s.months, 'month')})")
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _run_ensemble(file: Path, n, seed, set_, workers, scheduler, quiet=False):
+    from simulator.ensemble.run import run_ensemble
+    from simulator.ensemble.executors import executor_for
+
+    scenario = load(file, set_)
+    with executor_for(workers, scheduler) as (executor, count), _progress(not quiet) as bar:
+        return run_ensemble(scenario, n, seed, executor, workers=count, progress=bar)
+
+
+def _print_targets(ens) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.output.run_dir import text_or_none
+
+    s = ens.scenario
+    table = Table(title=f"{s.name}: {_count(ens.replications, 'replication')}, seed {ens.seed}",
+                  title_justify="left")
+    for col in ("target", "by", "P(met)", "capacity at deadline P50 [P10-P90]", "gap P50",
+                "month met P50"):
+        table.add_column(col, justify="left" if col in ("target", "by") else "right")
+    for row in ens.targets.to_dict("records"):
+        p = row["probability_met"]
+        se = row["probability_met_se"]
+        table.add_row(f"{row['target_p']:,.0f}P {row['type']}", row["by"],
+                      f"{p:.1%}" + (f" ±{se:.1%}" if ens.replications > 1 else ""),
+                      f"{row['capacity_p50']:,.0f}P [{row['capacity_p10']:,.0f}-"
+                      f"{row['capacity_p90']:,.0f}]",
+                      f"{row['gap_p50']:,.0f}P", text_or_none(row["month_met_p50"]) or "not by end")
+    Console(width=max(100, Console().width)).print(table)
+
+
+@app.command()
+def run(scenario: Path = typer.Argument(..., help="Scenario file."),
+        replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
+        set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>"),
+        workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
+        no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET) -> None:
+    """Run a scenario's ensemble; write the run directory and print the target table."""
+    from simulator.output.run_dir import write_run
+
+    with guarded():
+        ens = _run_ensemble(scenario, replications, seed, set_, workers, scheduler, quiet)
+        out = out or Path("reports") / scenario.stem
+        extra = None if no_report else _report_writer(lang_code(lang))
+        write_run(ens, out, scenario_file=str(scenario), extra=extra)
+    _print_targets(ens)
+    print(f"wrote {out}/")
+
+
+def _report_writer(lang: Optional[str]):
+    def write(tmp: Path) -> None:
+        from simulator.report import write_report
+
+        write_report(tmp, lang=lang)
+    return write
+
+
+@app.command()
+def report(run_dir: Path = typer.Argument(..., help="A run directory written by `capsim run`."),
+           lang: Optional[Lang] = LANG) -> None:
+    """Re-draw report.pdf and charts/ of a run directory from its saved results (no simulation)."""
+    with guarded():
+        from simulator.report import write_report
+
+        pdf = write_report(run_dir, lang=lang_code(lang))
+    print(f"wrote {pdf} and {run_dir / 'charts'}/")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editor completion)."""
+    from simulator.scenario.json_schema import scenario_schema
+
+    print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,133 @@
+"""Replications reduced to what statistics need, merged across batches, and summarised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.engine.arrays import Compiled
+from simulator.engine.run_result import RunResult, seq_sum
+
+QUANTILES = (10, 50, 90)
+# metrics by facility and type (plus the total of each type over facilities)
+FACILITY_METRICS = ("capacity_p", "under_construction_p", "planned_p", "served_p", "idle_p",
+                    "utilization", "power_mw")
+# metrics of each type over all facilities only
+TYPE_METRICS = ("demand_p", "unmet_p")
+# money and energy: per type (all facilities) and in total
+TOTAL_METRICS = ("power_mw", "energy_mwh", "energy_cost_mcny", "revenue_mcny", "capex_mcny")
+# (metric, type, facility) rows: FACILITY_METRICS by facility and in total per type, TYPE_METRICS
+# and energy, cost and revenue per type, TOTAL_METRICS over all types
+
+
+def monthly_rows(c: Compiled) -> list[tuple[str, str, str]]:
+    """The (metric, type, facility) rows of the monthly table; 'all' is a total."""
+    rows = []
+    for t, typ in enumerate(c.types):
+        facs = [c.facilities[f] for f in np.flatnonzero(c.offers[:, t])]
+        for metric in FACILITY_METRICS:
+            rows += [(metric, typ, "all")] + [(metric, typ, f) for f in facs]
+        rows += [(metric, typ, "all") for metric in TYPE_METRICS]
+        rows += [(metric, typ, "all") for metric in TOTAL_METRICS[1:4]]
+    rows += [(metric, "all", "all") for metric in TOTAL_METRICS]
+    return rows
+
+
+@dataclass
+class Reduced:
+    """What a batch keeps: per-replication monthly rows (float32), KPIs, targets, timings."""
+
+    replications: np.ndarray  # (R,) replication numbers
+    cube: np.ndarray  # (Q, H, R) values of monthly_rows(), replications last
+    kpis: dict[str, np.ndarray]  # (R, T) or (R,)
+    target_capacity: np.ndarray  # (R, G) [P] at the deadline
+    target_month_met: np.ndarray  # (R, G) month index, inf = not within the horizon
+    phase_start: np.ndarray  # (R, P)
+    phase_online: np.ndarray  # (R, P)
+    tenant_signed: np.ndarray  # (R, N) bool: signed within the horizon
+    tenant_left: np.ndarray  # (R, N) bool
+    tenant_demand_sum: np.ndarray  # (H, N_entries, T) summed over replications [P / FIXED]
+    tenant_served_sum: np.ndarray  # (H, N_entries, T) [P / FIXED]
+    event_hit: np.ndarray  # (R, E) bool: happened within the horizon
+
+    @property
+    def n(self) -> int:
+        return len(self.replications)
+
+
+def reduce_result(r: RunResult) -> Reduced:
+    """Keep what the statistics need of a batch, compactly."""
+    c = r.compiled
+    R, H = len(r.replications), c.months
+    cap, served = r.capacity_p, r.served_p
+    per_ft = {"capacity_p": cap, "under_construction_p": r.under_construction_p,
+              "planned_p": r.planned_p, "served_p": served, "idle_p": cap - served,
+              "utilization": r.utilization, "power_mw": r.power_mw,
+              "energy_mwh": r.energy_mwh, "energy_cost_mcny": r.energy_cost_mcny,
+              "revenue_mcny": r.revenue_mcny}
+    per_t = {name: seq_sum(a, 2) for name, a in per_ft.items() if name != "utilization"}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tcap = per_t["capacity_p"]
+        per_t["utilization"] = np.where(tcap > 0, per_t["served_p"] / np.where(tcap > 0, tcap, 1.0),
+                                        0.0)
+    per_t["demand_p"], per_t["unmet_p"] = r.demand_p, r.unmet_p
+    total = {name: seq_sum(per_t[name], 2) for name in TOTAL_METRICS[:4]}
+    total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
+    tix = {t: i for i, t in enumerate(c.types)}
+    fix = {f: i for i, f in enumerate(c.facilities)}
+    rows = monthly_rows(c)
+    cube = np.empty((len(rows), H, R), dtype=np.float32)
+    for q, (metric, typ, fac) in enumerate(rows):
+        if typ == "all":
+            col = total[metric]
+        elif fac == "all":
+            col = per_t[metric][:, :, tix[typ]]
+        else:
+            col = per_ft[metric][:, :, fix[fac], tix[typ]]
+        cube[q] = col.T
+    out = r.target_outcomes()
+    return Reduced(
+        replications=np.asarray(r.replications), cube=cube,
+        kpis=r.kpis(), target_capacity=out["capacity_p"], target_month_met=out["month_met"],
+        phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
+        tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
+        tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
+        event_hit=r.event_at < H)
+
+
+def combine(parts: list[Reduced]) -> Reduced:
+    """Join batches in replication order."""
+    parts = sorted(parts, key=lambda p: int(p.replications[0]) if p.n else -1)
+    cat = lambda name: np.concatenate([getattr(p, name) for p in parts], axis=0)  # noqa: E731
+    return Reduced(
+        replications=cat("replications"),
+        cube=np.concatenate([p.cube for p in parts], axis=2),
+        kpis={k: np.concatenate([p.kpis[k] for p in parts]) for k in parts[0].kpis},
+        target_capacity=cat("target_capacity"), target_month_met=cat("target_month_met"),
+        phase_start=cat("phase_start"), phase_online=cat("phase_online"),
+        tenant_signed=cat("tenant_signed"), tenant_left=cat("tenant_left"),
+        tenant_demand_sum=sum(p.tenant_demand_sum for p in parts),
+        tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"))
+
+
+def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:
+    """p10, p50, p90 along an axis, stacked first: numpy's default (linear) percentiles, but
+    with one partial sort for all three."""
+    a = np.moveaxis(np.asarray(values), axis, -1)
+    n = a.shape[-1]
+    pos = (n - 1) * np.asarray(QUANTILES, dtype=np.float64) / 100.0
+    lo = np.floor(pos).astype(np.intp)
+    hi = np.minimum(lo + 1, n - 1)
+    part = np.partition(a, sorted(set(lo.tolist()) | set(hi.tolist())), axis=-1)
+    low = part[..., lo].astype(np.float64)
+    high = part[..., hi].astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        out = low + (high - low) * (pos - lo)
+    out = np.where(low == high, low, out)  # exact where equal (also for inf)
+    return np.moveaxis(out, -1, 0)
+
+
+def month_quantiles(months: np.ndarray) -> np.ndarray:
+    """p10, p50, p90 of months that may be inf (never): actual sample values, no interpolation."""
+    return np.percentile(months, QUANTILES, axis=0, method="inverted_cdf")

@@ -1,0 +1,169 @@
+"""Statistics of an ensemble as tidy tables: monthly bands, targets, KPIs, phases, tenants."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.engine.arrays import Compiled
+from simulator.engine.run_result import FIXED, TOTAL_KPIS, TYPE_KPIS
+from simulator.ensemble.reduce import Reduced, month_quantiles, monthly_rows, quantiles
+from simulator.units import format_month
+
+
+def _month(c: Compiled, index: float) -> str | None:
+    """A month index as YYYY-MM, or None for never / beyond the horizon."""
+    if not np.isfinite(index) or index >= c.months:
+        return None
+    return format_month(c.scenario.start + int(index))
+
+
+def monthly_table(c: Compiled, red: Reduced):
+    """Long table: month, type, facility, metric, mean, p10, p50, p90."""
+    import pandas as pd
+
+    rows = monthly_rows(c)
+    H, Q = c.months, len(rows)
+    cube = red.cube  # (Q, H, R)
+    mean = cube.mean(axis=2, dtype=np.float64)  # (Q, H)
+    low, high = cube.min(axis=2), cube.max(axis=2)
+    varies = low != high  # most series are the same in every replication: no sorting needed
+    q = np.broadcast_to(low.astype(np.float64), (3,) + low.shape).copy()  # (3, Q, H)
+    if varies.any():
+        q[:, varies] = quantiles(cube[varies], axis=1)
+    months = [format_month(c.scenario.start + m) for m in range(H)]
+    metric, typ, fac = (np.array(x, dtype=object) for x in zip(*rows))
+    return pd.DataFrame({
+        "month": np.tile(months, Q), "type": np.repeat(typ, H), "facility": np.repeat(fac, H),
+        "metric": np.repeat(metric, H), "mean": mean.ravel(), "p10": q[0].ravel(),
+        "p50": q[1].ravel(), "p90": q[2].ravel()})
+
+
+def target_table(c: Compiled, red: Reduced):
+    """Per target: P(met) with its standard error, capacity and gap at the deadline, month met."""
+    import pandas as pd
+
+    s = c.scenario
+    out = []
+    n = red.n
+    for g, tg in enumerate(s.targets):
+        cap = red.target_capacity[:, g]
+        met_month = red.target_month_met[:, g]
+        met = met_month <= c.target_by[g]
+        p = float(met.mean())
+        cq = quantiles(cap)
+        gq = quantiles(tg.capacity - cap)
+        mq = month_quantiles(met_month)
+        out.append({
+            "target": tg.key, "type": tg.type, "label": s.compute_types[tg.type].label,
+            "target_p": tg.capacity, "by": format_month(tg.by), "replications": n,
+            "probability_met": p, "probability_met_se": float(np.sqrt(p * (1 - p) / n)),
+            "capacity_mean": float(cap.mean()), "capacity_p10": cq[0], "capacity_p50": cq[1],
+            "capacity_p90": cq[2], "gap_mean": float(tg.capacity - cap.mean()),
+            "gap_p10": gq[0], "gap_p50": gq[1], "gap_p90": gq[2],
+            "month_met_p10": _month(c, mq[0]), "month_met_p50": _month(c, mq[1]),
+            "month_met_p90": _month(c, mq[2]),
+            "probability_met_by_end": float(np.isfinite(met_month).mean()),
+        })
+    return pd.DataFrame(out, columns=TARGET_COLUMNS)
+
+
+TARGET_COLUMNS = ["target", "type", "label", "target_p", "by", "replications", "probability_met",
+                  "probability_met_se", "capacity_mean", "capacity_p10", "capacity_p50",
+                  "capacity_p90", "gap_mean", "gap_p10", "gap_p50", "gap_p90", "month_met_p10",
+                  "month_met_p50", "month_met_p90", "probability_met_by_end"]
+
+
+def kpi_table(c: Compiled, red: Reduced):
+    """KPIs: kpi, type ('all' for totals), unit, mean, p10, p50, p90."""
+    import pandas as pd
+
+    out = []
+    for name, unit in TYPE_KPIS:
+        values = red.kpis[name]
+        q = quantiles(values)
+        for t, typ in enumerate(c.types):
+            out.append((name, typ, unit, values[:, t].mean(), q[0][t], q[1][t], q[2][t]))
+    for name, unit in TOTAL_KPIS:
+        values = red.kpis[name]
+        q = quantiles(values)
+        out.append((name, "all", unit, values.mean(), q[0], q[1], q[2]))
+    return pd.DataFrame(out, columns=["kpi", "type", "unit", "mean", "p10", "p50", "p90"])
+
+
+def phase_table(c: Compiled, red: Reduced):
+    """Per phase: capacity, construction start and online month (p10, p50, p90), P(online)."""
+    import pandas as pd
+
+    out = []
+    sq = month_quantiles(red.phase_start.astype(np.float64))
+    oq = month_quantiles(red.phase_online.astype(np.float64))
+    for p, pid in enumerate(c.phase_ids):
+        fac, phase = pid.split(".", 1)
+        caps = {t: c.phase_capacity[p, i] for i, t in enumerate(c.types) if c.phase_capacity[p, i]}
+        online = red.phase_online[:, p]
+        out.append({
+            "facility": fac, "phase": phase,
+            "capacity": " + ".join(f"{v:g}P {t}" for t, v in caps.items()),
+            "capacity_p": float(c.phase_capacity[p].sum()), "types": " ".join(caps),
+            "fixed_online": bool(not np.isnan(c.phase_online[p])),
+            "start_p10": _edge(c, sq[0][p]), "start_p50": _edge(c, sq[1][p]),
+            "start_p90": _edge(c, sq[2][p]),
+            "online_p10": _edge(c, oq[0][p]), "online_p50": _edge(c, oq[1][p]),
+            "online_p90": _edge(c, oq[2][p]),
+            "probability_online_by_end": float((online < c.months).mean()),
+            "capex_mcny": float(c.phase_capex[p]),
+        })
+    return pd.DataFrame(out)
+
+
+def _edge(c: Compiled, index: float) -> str | None:
+    """A month index as YYYY-MM, also before the horizon; None for never."""
+    if not np.isfinite(index):
+        return None
+    return format_month(c.scenario.start + int(index))
+
+
+def tenant_table(c: Compiled, red: Reduced):
+    """Per tenant entry: status, P(signed), P(left), full demand and mean demand at the end."""
+    import pandas as pd
+
+    out = []
+    for e, t in enumerate(c.scenario.tenants):
+        cols = np.flatnonzero(c.tenant_entry == e)
+        demand_end = red.tenant_demand_sum[-1, e] / FIXED / max(red.n, 1)
+        dem = red.tenant_demand_sum[:, e].sum()
+        srv = red.tenant_served_sum[:, e].sum()
+        out.append({
+            "tenant": t.id, "name": t.name, "name_en": t.name_en or "", "status": t.status,
+            "count": t.count, "probability": 1.0 if t.status == "signed" else t.probability,
+            "probability_signed": float(red.tenant_signed[:, cols].mean()),
+            "probability_left": float(red.tenant_left[:, cols].mean()),
+            **{f"demand_{typ}_p": float(t.demand.get(typ, 0.0)) * t.count for typ in c.types},
+            **{f"demand_end_{typ}_p": float(demand_end[i]) for i, typ in enumerate(c.types)},
+            "served_share": float(srv / dem) if dem > 0 else 1.0,
+            "facility": t.facility or "",
+        })
+    columns = (["tenant", "name", "name_en", "status", "count", "probability",
+                "probability_signed", "probability_left"]
+               + [f"demand_{typ}_p" for typ in c.types] + [f"demand_end_{typ}_p" for typ in c.types]
+               + ["served_share", "facility"])
+    return pd.DataFrame(out, columns=columns)
+
+
+def tenant_monthly_table(c: Compiled, red: Reduced):
+    """Mean demand and served per tenant entry, type and month: month, tenant, type, ..."""
+    import pandas as pd
+
+    n = max(red.n, 1)
+    months = [format_month(c.scenario.start + m) for m in range(c.months)]
+    parts = []
+    for e, t in enumerate(c.scenario.tenants):
+        for typ in t.demand:
+            i = c.types.index(typ)
+            parts.append(pd.DataFrame({
+                "month": months, "tenant": t.id, "type": typ,
+                "demand_p": red.tenant_demand_sum[:, e, i] / FIXED / n,
+                "served_p": red.tenant_served_sum[:, e, i] / FIXED / n}))
+    if not parts:
+        return pd.DataFrame(columns=["month", "tenant", "type", "demand_p", "served_p"])
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,6 @@
+"""Stage 5, the run directory: CSV, JSON, xlsx and the resolved scenario, staged and written whole.
+
+- `run_dir`: `write_run`, `read_run`, the tables' writers and the staged directory.
+
+Imports `simulator.analysis`, `simulator.ensemble` and below; never the report or the CLI.
+"""

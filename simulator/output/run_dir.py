@@ -1,0 +1,188 @@
+"""Write and read run directories: CSV, JSON, the resolved scenario; written whole or not at all."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from simulator.errors import ScenarioError, Problem
+from simulator.scenario.schema import Scenario
+from simulator.units import format_month
+
+FLOAT_FORMAT = "%.9g"  # 9 significant digits: conservation checks hold on the written numbers
+TABLES = ("monthly", "kpis", "targets", "phases", "tenants", "tenant_monthly")
+
+
+def scenario_yaml(s: Scenario) -> str:
+    """The resolved scenario as YAML (units written out: "50P", "2024-03")."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.sort_base_mapping_type_on_output = False
+    buf = io.StringIO()
+    yaml.dump(s.model_dump(mode="json", by_alias=True, exclude_none=True), buf)
+    return "# the scenario exactly as it was run (extends and --set applied)\n" + buf.getvalue()
+
+
+def summary(ens, scenario_file: str | None = None) -> dict:
+    """summary.json: what was run (name, hash, seed, replications, version) and the answers."""
+    from simulator import __version__
+
+    s = ens.scenario
+    targets = ens.targets
+    return {
+        "scenario": s.name, "scenario_file": scenario_file, "scenario_hash": ens.hash,
+        "seed": ens.seed, "replications": ens.replications, "version": __version__,
+        "language": s.language, "start": format_month(s.start), "end": format_month(s.end),
+        "targets": [{
+            "id": row["target"], "type": row["type"], "label": row["label"],
+            "target_p": row["target_p"], "by": row["by"],
+            **{k: _num(row[k]) for k in ("capacity_p10", "capacity_p50", "capacity_p90",
+                                         "gap_p10", "gap_p50", "gap_p90", "probability_met",
+                                         "probability_met_se")},
+            **{k: text_or_none(row[k]) for k in ("month_met_p10", "month_met_p50",
+                                                 "month_met_p90")},
+        } for row in targets.to_dict("records")],
+        "kpis": [{k: _num(v) for k, v in row.items()} for row in ens.kpis.to_dict("records")],
+    }
+
+
+def text_or_none(value) -> str | None:
+    """A text cell of a table, or None where it is empty (pandas gives NaN)."""
+    return value if isinstance(value, str) and value else None
+
+
+def _num(value):
+    if isinstance(value, str) or value is None:
+        return value
+    value = float(value)
+    return float(f"{value:.10g}") if value == value else None
+
+
+def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = None,
+              extra: Callable[[Path], None] | None = None) -> Path:
+    """Write the run directory of an Ensemble; `extra(tmp_dir)` adds files (the report).
+
+    Everything is written to a temporary directory beside the target and renamed into place
+    when complete, so an interrupted or failed run leaves the previous results intact.
+    """
+    out = Path(out_dir)
+    with staged_directory(out) as tmp:
+        tables = {name: getattr(ens, name) for name in TABLES}
+        for name, df in tables.items():
+            write_csv(df, tmp / f"{name}.csv")
+        (tmp / "summary.json").write_text(
+            json.dumps(summary(ens, scenario_file), indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8")
+        (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(ens.scenario), encoding="utf-8")
+        write_xlsx(tables, tmp / "results.xlsx")
+        if extra is not None:
+            extra(tmp)
+    return out
+
+
+XLSX_MAX_ROWS = 200_000  # larger tables stay in their CSV only (Excel holds 1,048,576 rows)
+
+
+def write_csv(df, path: Path) -> None:
+    """A table as CSV: the same bytes for the same numbers (fixed float format, \\n endings)."""
+    df.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def write_xlsx(tables: dict, path: Path) -> None:
+    """results.xlsx: one sheet per table, for planners who work in Excel. A table too large for
+    a workbook is named on a `notes` sheet instead, pointing at its CSV."""
+    import math
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    notes = []
+    for name, df in tables.items():
+        if len(df) > XLSX_MAX_ROWS:
+            notes.append([name, f"{len(df):,} rows: too many for this workbook; see {name}.csv"])
+            continue
+        ws = wb.create_sheet(name)
+        ws.append([str(c) for c in df.columns])
+        for row in df.itertuples(index=False, name=None):
+            ws.append([None if isinstance(v, float) and math.isnan(v) else
+                       (v.item() if hasattr(v, "item") else v) for v in row])
+    if notes:
+        ws = wb.create_sheet("notes")
+        ws.append(["table", "note"])
+        for row in notes:
+            ws.append(row)
+    wb.save(path)
+
+
+@contextmanager
+def staged_directory(target: Path):
+    """Yield a fresh temporary directory; on success it replaces `target` in one rename."""
+    target = Path(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+    except OSError as exc:
+        raise ScenarioError(Problem(f"cannot write the output here: {exc.strerror}",
+                                    file=str(target), hint="choose another --out")) from None
+    try:
+        yield tmp
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
+            os.replace(target, old / "previous")
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ScenarioError(Problem(f"cannot write the output: {exc.strerror or exc}",
+                                    file=str(target), hint="check free space and permissions")
+                            ) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+@dataclass
+class RunData:
+    """A run directory read back: the scenario, the summary and the tables (DataFrames)."""
+
+    path: Path
+    scenario: Scenario
+    summary: dict
+    monthly: object
+    kpis: object
+    targets: object
+    phases: object
+    tenants: object
+    tenant_monthly: object
+
+
+def read_run(path: str | os.PathLike) -> RunData:
+    """Read what `write_run` wrote, to redraw a report without simulating again."""
+    import pandas as pd
+
+    from simulator.scenario.load import load_scenario
+
+    path = Path(path)
+    missing = [f for f in ("summary.json", "scenario.resolved.yaml", *(f"{t}.csv" for t in TABLES))
+               if not (path / f).is_file()]
+    if missing:
+        raise ScenarioError(Problem(f"not a complete run directory: missing {', '.join(missing)}",
+                                    file=str(path), hint="run `capsim run SCENARIO` first"))
+    scenario = load_scenario(path / "scenario.resolved.yaml")
+    frames = {t: pd.read_csv(path / f"{t}.csv", keep_default_na=False, na_values=[""])
+              for t in TABLES}
+    summary_ = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+    return RunData(path, scenario, summary_, **frames)

@@ -1,0 +1,1 @@
+"""The PDFs of `capsim sensitivity` (tornado), `plan` (backcast timelines) and `sweep` (grid)."""

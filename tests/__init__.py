@@ -1,0 +1,1 @@
+"""capsim tests; the folders mirror the package (scenario, engine, ensemble, ...)."""

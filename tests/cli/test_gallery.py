@@ -1,0 +1,162 @@
+"""The gallery of bad inputs (tests/gallery): every one exits 2 with its expected lines.
+
+Each `NN-name.yaml` is run as a user runs it, `python -m simulator validate NN-name.yaml` and
+`python -m simulator run NN-name.yaml -n 2 --no-report --out TMP` (plus the arguments in
+`NN-name.args`, if any), in tests/gallery so the messages read `NN-name.yaml:3:5: ...`. Both must
+exit 2, print exactly the lines of `NN-name.expected` on stderr and nothing on stdout, show no
+traceback, write nothing, and stay within MEMORY_BYTES of address space (times: benchmarks/).
+Inputs too big to commit are generated in a temporary directory (GENERATED).
+
+tests/gallery/ok holds input that is legal but odd: it must validate and run (exit 0), printing
+exactly the warnings of its `.expected`, within the same memory bound.
+
+To add a case: write the file, run the two commands in tests/gallery, and if the message is
+what a user should see, store it as the `.expected` (a poor message is a bug in the loader).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+GALLERY = Path(__file__).resolve().parents[1] / "gallery"
+BAD = sorted(GALLERY.glob("*.yaml"))
+ODD = sorted((GALLERY / "ok").glob("*.yaml"))
+HANG_S = 120.0  # when to stop waiting: a guard against hangs, not a timing (see benchmarks/)
+MEMORY_BYTES = 2 * 1024**3  # address space of one command
+ENV = {**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1", "COLUMNS": "200"}
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+
+
+def capsim_both(cwd: Path, file: str, out: Path, extra: list[str]) -> dict[str, tuple]:
+    """`validate FILE` and `run FILE -n 2 --no-report --out OUT`, side by side.
+
+    Returns {command: (exit code, stdout, stderr, seconds)}.
+    """
+    commands = {"validate": ["validate", file, *extra],
+                "run": ["run", file, "-n", "2", "--no-report", "--out", str(out), *extra]}
+    started, procs = {}, {}
+    for name, args in commands.items():
+        started[name] = time.monotonic()
+        procs[name] = subprocess.Popen([sys.executable, "-m", "simulator", *args], cwd=cwd,
+                                       env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       preexec_fn=_limit_memory)
+    done = {}
+    for name, proc in procs.items():
+        try:
+            out_b, err_b = proc.communicate(timeout=HANG_S)
+        except subprocess.TimeoutExpired:
+            for p in procs.values():
+                p.kill()
+                p.communicate()
+            pytest.fail(f"`capsim {name} {file}` did not finish in {HANG_S:.0f} s")
+        done[name] = (proc.returncode, out_b.decode("utf-8", "replace"),
+                      err_b.decode("utf-8", "replace"), time.monotonic() - started[name])
+    return done
+
+
+def expected_lines(case: Path) -> list[str]:
+    return case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+
+
+def extra_args(case: Path) -> list[str]:
+    args = case.with_suffix(".args")
+    return args.read_text(encoding="utf-8").split() if args.exists() else []
+
+
+def assert_rejected(cwd: Path, file: str, expected: list[str], tmp_path: Path,
+                    extra: list[str] = ()) -> None:
+    out = tmp_path / "out"
+    results = capsim_both(cwd, file, out, list(extra))
+    for name, (code, stdout, stderr, _) in results.items():
+        assert "Traceback" not in stderr + stdout, f"{name}: {stderr}"
+        assert (name, code, stdout, stderr.splitlines()) == (name, 2, "", expected)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name != cwd.name] == []  # no staging left
+
+
+# ---------------------------------------------------------------- the committed gallery
+def test_the_gallery_is_complete():
+    """Forty-odd cases, each with its expected lines, and nothing stray beside them."""
+    assert len(BAD) >= 40
+    for case in BAD + ODD:
+        assert case.with_suffix(".expected").is_file(), f"{case.name} has no .expected"
+    names = {p.stem for p in BAD + ODD}
+    stray = [p.name for p in [*GALLERY.iterdir(), *(GALLERY / "ok").iterdir()]
+             if p.is_file() and p.stem not in names and not p.name.startswith(".")]
+    assert stray == []
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c.stem for c in BAD])
+def test_bad_input_exits_2_with_its_lines(case, tmp_path):
+    assert_rejected(GALLERY, case.name, expected_lines(case), tmp_path, extra_args(case))
+    assert not (GALLERY / "reports").exists()
+
+
+# ---------------------------------------------------------------- generated: too big to commit
+def _huge(path: Path) -> None:
+    """A 50 MB file (of YAML, as a wrong file might be)."""
+    with path.open("w", encoding="utf-8") as f:
+        f.write("name: huge\n")
+        for i in range(500_000):
+            f.write(f"k{i:07d}: {'x' * 89}\n")  # 100 bytes
+
+
+def _many_values(path: Path) -> None:
+    """Just under the size limit, but far more values than a scenario holds."""
+    path.write_text("name: many\n" + "".join(f"k{i}: [a, b]\n" for i in range(120_000)),
+                    encoding="utf-8")
+
+
+GENERATED = {
+    "huge-50mb.yaml": (_huge, ["huge-50mb.yaml: the file is 50.0 MB; a scenario is a few kB "
+                               "(limit 2 MB) (is it the right file?)"]),
+    "deep-nesting.yaml": (lambda p: p.write_text("name: " + "[" * 10_000 + "]" * 10_000 + "\n"),
+                          ["deep-nesting.yaml:1:46: nesting deeper than 40 levels"]),
+    "deep-block-nesting.yaml": (lambda p: p.write_text("".join(f"{' ' * i}a:\n"
+                                                               for i in range(1000))),
+                                ["deep-block-nesting.yaml:40:40: nesting deeper than 40 levels"]),
+    "many-values.yaml": (_many_values, ["many-values.yaml: the file holds more than 100,000 "
+                                        "values, the most a scenario may hold (is it the right "
+                                        "file?)"]),
+}
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_bad_input_exits_2_with_its_lines(name, tmp_path):
+    make, expected = GENERATED[name]
+    cwd = tmp_path / "case"
+    cwd.mkdir()
+    make(cwd / name)
+    assert_rejected(cwd, name, expected, tmp_path)
+    assert sorted(p.name for p in cwd.iterdir()) == [name]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_an_endless_file_is_not_read_to_its_end(tmp_path):
+    cwd = tmp_path / "case"
+    cwd.mkdir()
+    assert_rejected(cwd, "/dev/zero", ["/dev/zero: the file holds more than 2 MB; a scenario is "
+                                       "a few kB (limit 2 MB) (is it the right file?)"], tmp_path)
+
+
+# ---------------------------------------------------------------- legal but odd: it runs
+@pytest.mark.parametrize("case", ODD, ids=[c.stem for c in ODD])
+def test_odd_but_legal_input_runs(case, tmp_path):
+    out = tmp_path / "out"
+    results = capsim_both(case.parent, case.name, out, [])
+    expected = expected_lines(case)
+    for name, (code, stdout, stderr, _) in results.items():
+        assert "Traceback" not in stderr + stdout, f"{name}: {stderr}"
+        assert (name, code, stderr.splitlines()) == (name, 0, expected)
+    assert results["validate"][1].startswith(f"{case.name}: ok: ")
+    assert {"summary.json", "monthly.csv"} <= {p.name for p in out.iterdir()}
+    assert not (out / "report.pdf").exists()
