@@ -10,6 +10,8 @@ and served <= capacity x max_utilization, to 1e-6 relative beyond the rounding o
 
 from __future__ import annotations
 
+import pytest
+
 import sys
 from pathlib import Path
 from unittest import mock
@@ -93,6 +95,7 @@ def check_conservation(monthly: pd.DataFrame, max_utilization: float) -> None:
     assert over.empty, f"served > capacity x {max_utilization}:\n{over[['served_p', 'capacity_p']]}"
 
 
+@pytest.mark.slow
 # Shrinking re-runs the CLI hundreds of times (minutes); a failure prints the scenario's YAML.
 @settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

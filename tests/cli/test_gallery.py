@@ -130,6 +130,7 @@ GENERATED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", GENERATED)
 def test_generated_bad_input_exits_2_with_its_lines(name, tmp_path):
     make, expected = GENERATED[name]

@@ -35,6 +35,7 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_clone_and_make_demo_writes_the_report(tmp_path):
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: nothing to clone")
