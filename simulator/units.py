@@ -105,3 +105,11 @@ def format_month(index: int) -> str:
     """An absolute month number as "YYYY-MM"."""
     year, month0 = divmod(int(index), 12)
     return f"{year:04d}-{month0 + 1:02d}"
+
+
+def whole_months(months):
+    """A build time or delay as the whole months it takes: a phase started in month S with a
+    build of 9.2 months is online in month S + 10, a fixed 4 months from 2024-03 in 2024-07.
+    The one place of the rule "online = start + ceil(build_months)" [months]; works on floats
+    and numpy arrays alike."""
+    return -(-months // 1)

@@ -19,7 +19,7 @@ import numpy as np
 from simulator.engine.arrays import compile_scenario
 from simulator.engine.draws import replication_keys
 from simulator.ensemble.run import Ensemble, run_ensemble
-from simulator.engine.processes import event_draws, phase_builds
+from simulator.engine.batch import event_draws, phase_builds
 from simulator.scenario.schema import Scenario
 from simulator.units import format_capacity, format_month
 from simulator.analysis.variants import scenario_dict

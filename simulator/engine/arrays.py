@@ -85,23 +85,39 @@ def _duration(d) -> tuple[float, float, float]:
 
 def compile_scenario(s: Scenario) -> Compiled:
     """Flatten a validated scenario into arrays (months relative to `start`)."""
-    t0 = s.start
     types = tuple(s.compute_types)
     tix = {t: i for i, t in enumerate(types)}
     fix = {f.id: i for i, f in enumerate(s.facilities)}
-    T = len(types)
 
     def rel(month, missing=np.nan):
-        return missing if month is None else float(month - t0)
+        return missing if month is None else float(month - s.start)
 
-    phase_ids, pf, first, cap, online, start, build, after, trig, retire, life, capex = \
-        [], [], [], [], [], [], [], [], [], [], [], []
-    defaults = s.defaults
+    econ = [_economics(s, f, types) for f in s.facilities]
+    return Compiled(
+        scenario=s, months=s.months, types=types, facilities=tuple(fix),
+        **_phase_arrays(s, tix, rel), **_tenant_arrays(s, tix, fix, rel),
+        **_event_arrays(s, types, rel),
+        pue=np.array([e[0] for e in econ]), power_kw_per_p=np.array([e[1] for e in econ]),
+        price_per_p_month=np.array([e[2] for e in econ]),
+        electricity_price=np.array([e[3] for e in econ]), idle_share=np.array([e[4] for e in econ]),
+        policy=s.scheduling.policy, max_utilization=s.scheduling.max_utilization,
+        leave_after=s.scheduling.leave_after_unserved_months or 0,
+        target_type=np.array([tix[t.type] for t in s.targets], dtype=np.intp),
+        target_capacity=np.array([t.capacity for t in s.targets], dtype=float),
+        target_by=np.array([t.by - s.start for t in s.targets], dtype=np.intp),
+    )
+
+
+def _phase_arrays(s: Scenario, tix: dict, rel) -> dict[str, object]:
+    """The phase_* fields of Compiled, and facility_first_phase."""
+    T = len(tix)
+    ids, pf, first, cap, online, start, build, trig, retire, life, capex = \
+        [], [], [], [], [], [], [], [], [], [], []
     for fi, f in enumerate(s.facilities):
-        first.append(len(phase_ids))
-        capex_per_p = {**defaults.capex_per_p, **f.capex_per_p}
+        first.append(len(ids))
+        capex_per_p = {**s.defaults.capex_per_p, **f.capex_per_p}
         for p in f.phases:
-            phase_ids.append(f"{f.id}.{p.id}")
+            ids.append(f"{f.id}.{p.id}")
             pf.append(fi)
             row = np.zeros(T)
             for t, c in p.capacity.items():
@@ -116,23 +132,33 @@ def compile_scenario(s: Scenario) -> Compiled:
             life.append(float(p.lifetime_months) if p.lifetime_months else NEVER)
             capex.append(p.capex if p.capex is not None else
                          sum(c * capex_per_p.get(t, 0.0) for t, c in p.capacity.items()))
-    index = {p_id: i for i, p_id in enumerate(phase_ids)}
-    for f in s.facilities:
-        for p in f.phases:
-            ref = p.after and (p.after if "." in p.after else f"{f.id}.{p.after}")
-            after.append(index[ref] if ref else -1)
+    index = {p_id: i for i, p_id in enumerate(ids)}
+    after = [index[ref] if ref else -1 for f in s.facilities for p in f.phases
+             for ref in [p.after and (p.after if "." in p.after else f"{f.id}.{p.after}")]]
+    return dict(
+        phase_ids=tuple(ids), phase_facility=np.array(pf, dtype=np.intp),
+        facility_first_phase=np.array(first, dtype=np.intp),
+        phase_capacity=np.array(cap).reshape(-1, T), phase_online=np.array(online),
+        phase_start=np.array(start), phase_build=np.array(build).reshape(-1, 3),
+        phase_after=np.array(after, dtype=np.intp), phase_trigger=np.array(trig).reshape(-1, 2),
+        phase_retire=np.array(retire), phase_lifetime=np.array(life),
+        phase_capex=np.array(capex), phase_key=_keys("phase", ids))
 
+
+def _tenant_arrays(s: Scenario, tix: dict, fix: dict, rel) -> dict[str, np.ndarray]:
+    """The tenant_* fields of Compiled: one column per tenant instance (`count` expanded)."""
+    T = len(tix)
     entry, signed, prob, sign, until, demand, ramp, growth, pin, tkey = \
         [], [], [], [], [], [], [], [], [], []
     for ti, t in enumerate(s.tenants):
         row = np.zeros(T)
         for typ, d in t.demand.items():
             row[tix[typ]] = d
+        is_signed = t.status == "signed"
         for k in range(t.count):
             entry.append(ti)
-            is_signed = t.status == "signed"
             signed.append(is_signed)
-            prob.append(1.0 if is_signed else t.probability)
+            prob.append(t.sign_probability)
             sign.append((rel(t.from_),) * 2 if is_signed else (rel(t.sign.earliest), rel(t.sign.latest)))
             until.append(rel(t.until, NEVER))
             demand.append(row)
@@ -140,38 +166,24 @@ def compile_scenario(s: Scenario) -> Compiled:
             growth.append(t.growth)
             pin.append(fix[t.facility] if t.facility else -1)
             tkey.append(actor_key(f"tenant:{t.id}#{k}" if t.count > 1 else f"tenant:{t.id}"))
-
-    ev = s.events
-    econ = [_economics(s, f, types) for f in s.facilities]
-    return Compiled(
-        scenario=s, months=s.months, types=types, facilities=tuple(fix),
-        phase_ids=tuple(phase_ids), phase_facility=np.array(pf, dtype=np.intp),
-        facility_first_phase=np.array(first, dtype=np.intp),
-        phase_capacity=np.array(cap).reshape(-1, T), phase_online=np.array(online),
-        phase_start=np.array(start), phase_build=np.array(build).reshape(-1, 3),
-        phase_after=np.array(after, dtype=np.intp), phase_trigger=np.array(trig).reshape(-1, 2),
-        phase_retire=np.array(retire), phase_lifetime=np.array(life),
-        phase_capex=np.array(capex), phase_key=_keys("phase", phase_ids),
+    return dict(
         tenant_entry=np.array(entry, dtype=np.intp), tenant_signed=np.array(signed, dtype=bool),
         tenant_probability=np.array(prob, dtype=float), tenant_sign=np.array(sign).reshape(-1, 2),
         tenant_until=np.array(until, dtype=float), tenant_demand=np.array(demand).reshape(-1, T),
         tenant_ramp=np.array(ramp, dtype=float), tenant_growth=np.array(growth, dtype=float),
-        tenant_pin=np.array(pin, dtype=np.intp), tenant_key=np.array(tkey, dtype=np.uint64),
+        tenant_pin=np.array(pin, dtype=np.intp), tenant_key=np.array(tkey, dtype=np.uint64))
+
+
+def _event_arrays(s: Scenario, types: tuple, rel) -> dict[str, np.ndarray]:
+    """The event_* fields of Compiled."""
+    ev = s.events
+    return dict(
         event_probability=np.array([e.probability for e in ev], dtype=float),
         event_window=np.array([(rel(e.window.from_), rel(e.window.to)) for e in ev]).reshape(-1, 2),
         event_delay=np.array([_duration(e.delay.months) for e in ev]).reshape(-1, 3),
         event_types=np.array([[t in e.delay.types for t in types] for e in ev],
-                             dtype=bool).reshape(-1, T),
-        event_key=_keys("event", [e.id for e in ev]),
-        pue=np.array([e[0] for e in econ]), power_kw_per_p=np.array([e[1] for e in econ]),
-        price_per_p_month=np.array([e[2] for e in econ]),
-        electricity_price=np.array([e[3] for e in econ]), idle_share=np.array([e[4] for e in econ]),
-        policy=s.scheduling.policy, max_utilization=s.scheduling.max_utilization,
-        leave_after=s.scheduling.leave_after_unserved_months or 0,
-        target_type=np.array([tix[t.type] for t in s.targets], dtype=np.intp),
-        target_capacity=np.array([t.capacity for t in s.targets], dtype=float),
-        target_by=np.array([t.by - t0 for t in s.targets], dtype=np.intp),
-    )
+                             dtype=bool).reshape(-1, len(types)),
+        event_key=_keys("event", [e.id for e in ev]))
 
 
 def _keys(kind: str, ids: list[str]) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The SimPy model: phase, tenant and event processes and one monthly scheduler, for a batch.
 
-One time unit is one month. A batch holds R replications side by side in arrays shaped
-(R, ...); each actor (phase, tenant, event) is one SimPy process that sleeps until the next
+One time unit is one month. A batch (`batch.Batch`) holds R replications side by side in
+arrays shaped (R, ...); each actor (phase, tenant, event) is one SimPy process that sleeps until the next
 month at which it changes in any replication, and one scheduler process allocates every month
 for the whole batch. Within a month the order is fixed: phases change state (m + 0.0), shocks
 hit (m + 0.1), tenants sign (m + 0.2), the platform allocates and records (m + 0.5).
@@ -12,178 +12,13 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from simulator.engine.allocation import Allocator
-from simulator.engine.arrays import NEVER, Compiled, compile_scenario
-from simulator.engine.draws import replication_keys, triangular, uniform_month, uniforms
+from simulator.engine.arrays import Compiled, compile_scenario
+from simulator.engine.batch import Batch
+from simulator.engine.draws import replication_keys
 from simulator.engine.run_result import RunResult
 from simulator.scenario.schema import Scenario
 
 SHOCK, SIGN, ALLOCATE = 0.1, 0.2, 0.5  # offsets within a month: the order of events
-
-
-def phase_builds(c: Compiled, keys: np.ndarray) -> np.ndarray:
-    """Whole build months of every phase in each replication (R, P): ceil of the draw."""
-    return np.ceil(triangular(uniforms(keys, c.phase_key, 0), *c.phase_build.T))
-
-
-def event_draws(c: Compiled, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Month each event hits (inf: it does not) and its delay in whole months, both (R, E)."""
-    happens = uniforms(keys, c.event_key, 0) < c.event_probability
-    when = uniform_month(uniforms(keys, c.event_key, 1), *c.event_window.T)
-    delay = np.ceil(triangular(uniforms(keys, c.event_key, 2), *c.event_delay.T))
-    return np.where(happens, when, NEVER).reshape(len(keys), -1), delay
-
-
-class Batch:
-    """The state of R replications of one scenario as they play out."""
-
-    def __init__(self, c: Compiled, keys: np.ndarray):
-        self.c = c
-        R, P, N, H = len(keys), len(c.phase_ids), len(c.tenant_entry), c.months
-        self.R, self.H = R, H
-        self.env = simpy.Environment()
-        # phases: start, online and retirement month per replication (inf: not known / never)
-        self.dur = np.where(np.isnan(c.phase_online), phase_builds(c, keys), 0.0)
-        self.fixed = ~np.isnan(c.phase_online)
-        earliest = np.where(np.isnan(c.phase_start), -NEVER, c.phase_start)
-        waits = (c.phase_after >= 0) | (c.phase_trigger[:, 0] > 0)
-        self.ready = np.broadcast_to(np.where(c.phase_after >= 0, NEVER, earliest), (R, P)).copy()
-        start = np.where(self.fixed, c.phase_online, np.where(waits, NEVER, earliest))
-        self.start = np.broadcast_to(start, (R, P)).copy()
-        self.online = self.start + self.dur
-        self.retire = np.empty((R, P))
-        self._set_retire(slice(None), slice(None))
-        self.announced = np.zeros((R, P), dtype=bool)
-        self.trigger_run = np.zeros((R, P), dtype=np.int64)
-        self.successors = [np.flatnonzero(c.phase_after == p) for p in range(P)]
-        self.wake = [None] * P
-        # tenants: who signs, when, and their priority rank
-        signs = c.tenant_signed | (uniforms(keys, c.tenant_key, 0) < c.tenant_probability)
-        month = np.where(c.tenant_signed, c.tenant_sign[:, 0],
-                         uniform_month(uniforms(keys, c.tenant_key, 1), c.tenant_sign[:, 0],
-                                       c.tenant_sign[:, 1]))
-        self.signed_at = np.where(signs, month, NEVER)
-        key = np.where(np.isfinite(self.signed_at), self.signed_at, 1e9) * (N + 1) + np.arange(N)
-        self.rank = np.argsort(np.argsort(key, axis=1, kind="stable"), axis=1).astype(float)
-        self.signed = np.zeros((R, N), dtype=bool)
-        self.left_at = np.full((R, N), NEVER)
-        self.short_run = np.zeros((R, N), dtype=np.int64)
-        # events: whether, when and by how much
-        self.event_at, self.delay = event_draws(c, keys)
-        self.phase_hit = (c.event_types[:, None, :] & (c.phase_capacity[None] > 0)).any(axis=2)
-        # what the scheduler needs every month, prepared once
-        T, F = len(c.types), len(c.facilities)
-        self.inv_ramp = np.where(c.tenant_ramp > 0, 1.0 / np.maximum(c.tenant_ramp, 1e-300), np.inf)
-        self.any_ramp = bool((c.tenant_ramp > 0).any())
-        self.log_growth = np.log1p(c.tenant_growth) / 12.0
-        self.per_type = [_TypeWork.build(c, t, self.rank) for t in range(T)]
-        pp, tt = np.nonzero(c.phase_capacity)
-        self._pairs = (pp, c.phase_facility[pp] * T + tt, c.phase_capacity[pp, tt], F * T)
-        self.res = RunResult.empty(c, R)
-
-    def by_facility_type(self, mask: np.ndarray) -> np.ndarray:
-        """Capacity of the phases where mask (R, P) holds, by facility and type (R, F, T) [P]."""
-        pp, ft, cap, FT = self._pairs
-        R = mask.shape[0]
-        idx = (np.arange(R)[:, None] * FT + ft[None, :]).ravel()
-        out = np.bincount(idx, weights=(mask[:, pp] * cap).ravel(), minlength=R * FT)
-        return out.reshape(R, len(self.c.facilities), len(self.c.types))
-
-    # ---------------------------------------------------------------- phase bookkeeping
-    def _set_retire(self, reps, phases) -> None:
-        c = self.c
-        self.retire[reps, phases] = np.minimum(c.phase_retire[phases],
-                                               self.online[reps, phases] + c.phase_lifetime[phases])
-
-    def poke(self, p: int) -> None:
-        """Tell phase p's process its months changed, so it sleeps until the right month."""
-        wake = self.wake[p]
-        if wake is not None and not wake.triggered:
-            wake.succeed()
-
-    def start_building(self, reps: np.ndarray, p: int, month: np.ndarray | float) -> None:
-        self.start[reps, p] = month
-        self.online[reps, p] = self.start[reps, p] + self.dur[reps, p]
-        self._set_retire(reps, p)
-        self.poke(p)
-
-    def announce_online(self, p: int, now: float) -> None:
-        """Phases waiting for p (`after`) may start where p is now online."""
-        new = (self.online[:, p] <= now) & ~self.announced[:, p]
-        if not new.any():
-            return
-        self.announced[new, p] = True
-        for q in self.successors[p]:
-            reps = np.flatnonzero(new & ~np.isfinite(self.ready[:, q]))
-            base = self.c.phase_start[q]
-            ready = np.maximum(self.online[reps, p], -NEVER if np.isnan(base) else base)
-            self.ready[reps, q] = ready
-            if self.c.phase_trigger[q, 0] <= 0:
-                self.start_building(reps, q, ready)
-
-    def shock(self, e: int, reps: np.ndarray, month: float) -> None:
-        """Event e hits at `month`: every phase of its types not yet online comes online one
-        delay later. A phase under construction (or with a fixed online month) is pushed back;
-        one not yet started takes longer once it starts, unless it waits (`after`) for a phase
-        this event delays too: then it inherits that delay and is not delayed twice."""
-        c = self.c
-        d = self.delay[reps, e]
-        hit = (self.online[reps] > month) & self.phase_hit[e]  # (n, P), before any change
-        for q in np.flatnonzero(self.phase_hit[e]):
-            h = hit[:, q]
-            pred = c.phase_after[q]
-            if pred >= 0:
-                h = h & ~(~np.isfinite(self.start[reps, q]) & hit[:, pred])
-            r, dq = reps[h], d[h]
-            if not r.size:
-                continue
-            self.online[r, q] += dq
-            if self.fixed[q]:
-                self.start[r, q] = self.online[r, q]
-            else:
-                self.dur[r, q] += dq
-            self._set_retire(r, q)
-            self.poke(q)
-
-
-class _TypeWork:
-    """Tenants and facilities of one compute type, and its allocator, for one batch.
-
-    Every tenant with demand of the type is here; those that no facility can serve (the type
-    is offered nowhere, or the tenant is pinned to a facility without it) get nothing.
-    """
-
-    __slots__ = ("cols", "facs", "base", "allocator", "served_cols", "entries", "starts")
-
-    @classmethod
-    def build(cls, c: Compiled, t: int, rank: np.ndarray) -> "_TypeWork | None":
-        cols = np.flatnonzero(c.tenant_demand[:, t] > 0)
-        if not cols.size:
-            return None
-        w = cls()
-        w.facs = np.flatnonzero(c.offers[:, t])
-        local = np.full(len(c.facilities), -2, dtype=np.intp)
-        local[w.facs] = np.arange(w.facs.size)
-        pin = np.where(c.tenant_pin[cols] >= 0, local[c.tenant_pin[cols]], -1)
-        servable = (pin != -2) & (w.facs.size > 0)
-        w.cols, w.base = cols, c.tenant_demand[cols, t]
-        w.served_cols = np.flatnonzero(servable)  # positions within cols
-        w.allocator = Allocator(pin[servable], rank[:, cols[servable]], w.facs.size, c.policy) \
-            if w.served_cols.size else None
-        entry = c.tenant_entry[cols]
-        w.starts = np.flatnonzero(np.r_[True, np.diff(entry) != 0])
-        w.entries = entry[w.starts]
-        return w
-
-    def allocate(self, usable: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Served per tenant (R, n) and by facility (R, n_facilities)."""
-        if self.allocator is None:
-            return np.zeros_like(demand), np.zeros_like(usable)
-        if self.served_cols.size == demand.shape[1]:
-            return self.allocator(usable, demand)
-        served = np.zeros_like(demand)
-        served[:, self.served_cols], by_fac = self.allocator(usable, demand[:, self.served_cols])
-        return served, by_fac
 
 
 # ---------------------------------------------------------------- the processes
@@ -231,7 +66,7 @@ def scheduler_process(env: simpy.Environment, b: Batch):
 
 def step(b: Batch, m: int) -> None:
     """One month of the platform for the whole batch: allocate, record, churn, triggers."""
-    c, res = b.c, b.res
+    c, res = b.c, b.rec
     installed = b.by_facility_type((b.online <= m) & (m < b.retire))  # (R, F, T)
     res.capacity_p[:, m] = installed
 
@@ -293,8 +128,10 @@ def simulate_batch(c: Compiled, seed: int, replications: range | list[int]) -> R
             env.process(tenant_process(env, b, cols))
     env.process(scheduler_process(env, b))
     env.run(until=b.H)
-    b.res.finish(b, seed, replications)
-    return b.res
+    outcomes = {"phase_start": b.start.copy(), "phase_online": b.online.copy(),
+                "tenant_signed_at": b.signed_at, "tenant_left_at": b.left_at,
+                "event_at": b.event_at}
+    return RunResult.from_batch(c, b.rec, outcomes, seed, replications, env.scheduled)
 
 
 def simulate(scenario: Scenario | Compiled, seed: int | None = None, replication: int = 0

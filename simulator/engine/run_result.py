@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from simulator.engine.arrays import Compiled
+from simulator.engine.record import FIXED, MonthlyRecord, fixed_sum, seq_sum  # noqa: F401
 
 HOURS_PER_MONTH = 730.0
 
@@ -29,30 +30,6 @@ TOTAL_KPIS = (
 )
 
 
-FIXED = 2.0 ** 24  # tenant sums are kept in fixed point, 2^-24 P: exact whatever the batching
-
-
-def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Per-tenant-entry sums over replications of (R, n) values, as exact fixed-point integers
-    (float sums would depend on how replications are batched)."""
-    per_rep = np.add.reduceat(values, starts, axis=1)
-    return np.rint(per_rep * FIXED).astype(np.int64).sum(axis=0)
-
-
-def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
-    """Sum along an axis first to last: the same bits whatever the batch size or array layout
-    (numpy's pairwise summation depends on both)."""
-    a = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
-    if a.shape[0] == 0:
-        return np.zeros(a.shape[1:])
-    if a.shape[0] > 64:  # long axes: one cumulative sum, also sequential
-        return np.cumsum(a, axis=0)[-1]
-    out = a[0].copy()
-    for x in a[1:]:
-        out += x
-    return out
-
-
 @dataclass
 class RunResult:
     """Replications of one scenario, replication axis first; months are indices from `start`.
@@ -62,90 +39,40 @@ class RunResult:
     """
 
     compiled: Compiled
-    seed: int = 0
-    replications: list[int] = field(default_factory=list)
-    capacity_p: np.ndarray = None  # installed and online [P]
-    under_construction_p: np.ndarray = None  # [P]
-    planned_p: np.ndarray = None  # not yet under construction [P]
-    served_p: np.ndarray = None  # [P]
-    power_mw: np.ndarray = None  # site power: IT power x PUE [MW]
-    energy_mwh: np.ndarray = None  # [MWh per month]
-    energy_cost_mcny: np.ndarray = None  # [million CNY per month]
-    revenue_mcny: np.ndarray = None  # [million CNY per month]
-    capex_mcny: np.ndarray = None  # (R, H, F) spent at construction start [million CNY]
-    demand_p: np.ndarray = None  # (R, H, T) [P]
-    unmet_p: np.ndarray = None  # (R, H, T) [P]
-    tenant_demand_fx: np.ndarray = None  # (H, N_entries, T) sum over replications [P / FIXED]
-    tenant_served_fx: np.ndarray = None  # the same for served demand
-    phase_start: np.ndarray = None  # (R, P) construction start month
-    phase_online: np.ndarray = None  # (R, P) online month
-    tenant_signed_at: np.ndarray = None  # (R, N) sign month (instances)
-    tenant_left_at: np.ndarray = None  # (R, N) month the tenant left
-    event_at: np.ndarray = None  # (R, E) month the event hit
-    events: int = 0  # SimPy events the batch scheduled (for benchmarks)
+    seed: int
+    replications: list[int]
+    capacity_p: np.ndarray  # installed and online [P]
+    under_construction_p: np.ndarray  # [P]
+    planned_p: np.ndarray  # not yet under construction [P]
+    served_p: np.ndarray  # [P]
+    power_mw: np.ndarray  # site power: IT power x PUE [MW]
+    energy_mwh: np.ndarray  # [MWh per month]
+    energy_cost_mcny: np.ndarray  # [million CNY per month]
+    revenue_mcny: np.ndarray  # [million CNY per month]
+    capex_mcny: np.ndarray  # (R, H, F) spent at construction start [million CNY]
+    demand_p: np.ndarray  # (R, H, T) [P]
+    unmet_p: np.ndarray  # (R, H, T) [P]
+    tenant_demand_fx: np.ndarray  # (H, N_entries, T) sum over replications [P / FIXED]
+    tenant_served_fx: np.ndarray  # the same for served demand
+    phase_start: np.ndarray  # (R, P) construction start month
+    phase_online: np.ndarray  # (R, P) online month
+    tenant_signed_at: np.ndarray  # (R, N) sign month (instances)
+    tenant_left_at: np.ndarray  # (R, N) month the tenant left
+    event_at: np.ndarray  # (R, E) month the event hit
+    events: int  # SimPy events the batch scheduled (for benchmarks)
 
     @classmethod
-    def empty(cls, c: Compiled, R: int) -> "RunResult":
-        """Zeroed arrays, stored month-major (a month's record is one contiguous block)."""
-        H, F, T = c.months, len(c.facilities), len(c.types)
-        Ne = len(c.scenario.tenants)
-
-        def zeros(*shape):
-            return np.zeros((H, R) + shape).swapaxes(0, 1)
-
-        return cls(c, capacity_p=zeros(F, T), under_construction_p=zeros(F, T),
-                   planned_p=zeros(F, T), served_p=zeros(F, T), power_mw=zeros(F, T),
-                   energy_mwh=zeros(F, T), energy_cost_mcny=zeros(F, T),
-                   revenue_mcny=zeros(F, T), capex_mcny=zeros(F), demand_p=zeros(T),
-                   unmet_p=zeros(T), tenant_demand_fx=np.zeros((H, Ne, T), dtype=np.int64),
-                   tenant_served_fx=np.zeros((H, Ne, T), dtype=np.int64))
-
-    def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
-        """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""
-        self.demand_p[:, m, t] = seq_sum(demand, 1)
-        self.unmet_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
-        self.tenant_demand_fx[m, work.entries, t] = fixed_sum(demand, work.starts)
-        self.tenant_served_fx[m, work.entries, t] = fixed_sum(served, work.starts)
-
-    def finish(self, batch, seed: int, replications) -> None:
-        """Complete the monthly arrays and keep the discrete outcomes of the batch."""
-        self.seed, self.replications = seed, list(replications)
-        self._history(batch.start, batch.online)
-        self._economics()
-        self.phase_start, self.phase_online = batch.start.copy(), batch.online.copy()
-        self.tenant_signed_at, self.tenant_left_at = batch.signed_at, batch.left_at
-        self.event_at = batch.event_at
-        counter = getattr(batch.env, "_eid", None)  # SimPy numbers every scheduled event
-        self.events = next(counter) if counter is not None else 0
-
-    def _history(self, start: np.ndarray, online: np.ndarray) -> None:
-        """Under construction, planned and capex of every month, from the final phase months.
-
-        A phase's months only ever change for the future (a shock moves an online month that
-        has not come yet; a start is set when it happens), so the final months tell its state
-        in every past month exactly.
-        """
-        c = self.compiled
-        m = np.arange(c.months, dtype=float)[None, :, None]
-        st, on = start[:, None, :], online[:, None, :]
-        first = c.facility_first_phase
-        cap = c.phase_capacity[None, None]
-        self.under_construction_p[...] = np.add.reduceat(
-            ((st <= m) & (m < on))[..., None] * cap, first, axis=2)
-        self.planned_p[...] = np.add.reduceat((m < st)[..., None] * cap, first, axis=2)
-        self.capex_mcny[...] = np.add.reduceat((st == m) * c.phase_capex, first, axis=2)
-
-    def _economics(self) -> None:
-        """Power, energy, its cost and revenue of every month, by facility and type."""
-        c = self.compiled
-        it_kw = self.capacity_p * c.power_kw_per_p
-        pue = c.pue[:, None]
-        self.power_mw[...] = it_kw * pue / 1000.0
-        idle = c.idle_share[:, None]
-        energy = it_kw * (idle + (1.0 - idle) * self.utilization) * pue * (HOURS_PER_MONTH / 1000.0)
-        self.energy_mwh[...] = energy
-        self.energy_cost_mcny[...] = energy * c.electricity_price[:, None] / 1000.0
-        self.revenue_mcny[...] = self.served_p * c.price_per_p_month / 1e6
+    def from_batch(cls, c: Compiled, rec: MonthlyRecord, outcomes: dict[str, np.ndarray],
+                   seed: int, replications, events: int) -> "RunResult":
+        """The whole result of a batch: its monthly record, the history and economics that
+        follow from the final phase months, and the discrete outcomes (`outcomes`: phase_start,
+        phase_online, tenant_signed_at, tenant_left_at, event_at)."""
+        history = _history(c, outcomes["phase_start"], outcomes["phase_online"])
+        economics = _economics(c, rec.capacity_p, rec.served_p)
+        return cls(c, seed, list(replications), capacity_p=rec.capacity_p,
+                   served_p=rec.served_p, demand_p=rec.demand_p, unmet_p=rec.unmet_p,
+                   tenant_demand_fx=rec.tenant_demand_fx, tenant_served_fx=rec.tenant_served_fx,
+                   **history, **economics, **outcomes, events=events)
 
     # ---------------------------------------------------------------- derived per replication
     @property
@@ -161,9 +88,7 @@ class RunResult:
     @property
     def utilization(self) -> np.ndarray:
         """served / installed per facility and type (0 where nothing is installed) (R,H,F,T)."""
-        cap = self.capacity_p
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(cap > 0, self.served_p / np.where(cap > 0, cap, 1.0), 0.0)
+        return utilization(self.capacity_p, self.served_p)
 
     def type_capacity(self) -> np.ndarray:
         """Installed capacity of each type, all facilities (R, H, T) [P]."""
@@ -207,3 +132,38 @@ class RunResult:
         out["peak_site_power_mw"] = seq_sum(seq_sum(self.power_mw, 3), 2).max(axis=1)
         out["revenue_mcny"] = total(self.revenue_mcny)
         return out
+
+
+def _history(c: Compiled, start: np.ndarray, online: np.ndarray) -> dict[str, np.ndarray]:
+    """Under construction, planned and capex of every month, from the final phase months.
+
+    A phase's months only ever change for the future (a shock moves an online month that has
+    not come yet; a start is set when it happens), so the final months tell its state in every
+    past month exactly.
+    """
+    m = np.arange(c.months, dtype=float)[None, :, None]
+    st, on = start[:, None, :], online[:, None, :]
+    first = c.facility_first_phase
+    cap = c.phase_capacity[None, None]
+    return {"under_construction_p": np.add.reduceat(((st <= m) & (m < on))[..., None] * cap,
+                                                    first, axis=2),
+            "planned_p": np.add.reduceat((m < st)[..., None] * cap, first, axis=2),
+            "capex_mcny": np.add.reduceat((st == m) * c.phase_capex, first, axis=2)}
+
+
+def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray) -> dict[str, np.ndarray]:
+    """Power, energy, its cost and revenue of every month, by facility and type."""
+    it_kw = capacity_p * c.power_kw_per_p
+    pue = c.pue[:, None]
+    idle = c.idle_share[:, None]
+    energy = it_kw * (idle + (1.0 - idle) * utilization(capacity_p, served_p)) * pue * (
+        HOURS_PER_MONTH / 1000.0)
+    return {"power_mw": it_kw * pue / 1000.0, "energy_mwh": energy,
+            "energy_cost_mcny": energy * c.electricity_price[:, None] / 1000.0,
+            "revenue_mcny": served_p * c.price_per_p_month / 1e6}
+
+
+def utilization(capacity_p: np.ndarray, served_p: np.ndarray) -> np.ndarray:
+    """served / installed (0 where nothing is installed), elementwise [fraction]."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(capacity_p > 0, served_p / np.where(capacity_p > 0, capacity_p, 1.0), 0.0)

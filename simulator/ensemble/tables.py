@@ -135,7 +135,7 @@ def tenant_table(c: Compiled, red: Reduced):
         srv = red.tenant_served_sum[:, e].sum()
         out.append({
             "tenant": t.id, "name": t.name, "name_en": t.name_en or "", "status": t.status,
-            "count": t.count, "probability": 1.0 if t.status == "signed" else t.probability,
+            "count": t.count, "probability": t.sign_probability,
             "probability_signed": float(red.tenant_signed[:, cols].mean()),
             "probability_left": float(red.tenant_left[:, cols].mean()),
             **{f"demand_{typ}_p": float(t.demand.get(typ, 0.0)) * t.count for typ in c.types},

@@ -217,6 +217,11 @@ class Tenant(Strict):
     facility: str | None = None
     """pin to one facility id"""
 
+    @property
+    def sign_probability(self) -> float:
+        """The chance the tenant signs: 1 for a signed one, else its `probability`."""
+        return 1.0 if self.status == "signed" else (self.probability or 0.0)
+
 
 class Scheduling(Strict):
     """The platform that allocates capacity to demand every month."""

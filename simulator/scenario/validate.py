@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from simulator.errors import Problem, ScenarioError
 from simulator.scenario.messages import KEY_MARK, combine_typos, from_pydantic, render_path, suggest
 from simulator.scenario.schema import Scenario
-from simulator.units import format_month
+from simulator.units import format_month, whole_months
 
 __all__ = ["cross_check", "render_path", "scenario_from_dict"]
 
@@ -167,7 +167,7 @@ def _check_phase(s, facility_id, p, loc, phase_keys, errors, warns) -> None:
     earliest = p.online if p.online is not None else p.start
     if earliest is not None and p.online is None and p.build_months is not None:
         bm = p.build_months
-        earliest += int(-(-(bm if isinstance(bm, (int, float)) else bm.min) // 1))
+        earliest += int(whole_months(bm if isinstance(bm, (int, float)) else bm.min))
     if earliest is not None and earliest > s.end:
         warns.append(Problem(f"comes online at {format_month(earliest)} at the earliest, after the "
                              f"end {format_month(s.end)}; it never counts", loc=loc))

@@ -85,7 +85,7 @@ def blocks(res: Results) -> list[Block]:
             when += ", " + t("v_until", m=format_month(tn.until))
         if tn.facility:
             when += ", " + t("v_pinned", f=shorten(res.facility_name(tn.facility), 16))
-        prob = 1.0 if tn.status == "signed" else (tn.probability or 0.0)
+        prob = tn.sign_probability
         ten_rows.append([name, t("l_signed") if tn.status == "signed" else t("l_negotiating"),
                          _capacity(res, tn.demand), when, t.pct(prob), f"{tn.ramp_months:g}",
                          t.pct(tn.growth)])

@@ -1,0 +1,69 @@
+"""What the monthly scheduler writes as a batch plays: installed, served, demand and unmet.
+
+The arrays are stored month-major (a month's record is one contiguous block) and summed in a
+fixed order, so that a replication's numbers do not depend on the batch it ran in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.engine.arrays import Compiled
+
+FIXED = 2.0 ** 24  # tenant sums are kept in fixed point, 2^-24 P: exact whatever the batching
+
+
+def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per-tenant-entry sums over replications of (R, n) values, as exact fixed-point integers
+    (float sums would depend on how replications are batched)."""
+    per_rep = np.add.reduceat(values, starts, axis=1)
+    return np.rint(per_rep * FIXED).astype(np.int64).sum(axis=0)
+
+
+def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
+    """Sum along an axis first to last: the same bits whatever the batch size or array layout
+    (numpy's pairwise summation depends on both)."""
+    a = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
+    if a.shape[0] == 0:
+        return np.zeros(a.shape[1:])
+    if a.shape[0] > 64:  # long axes: one cumulative sum, also sequential
+        return np.cumsum(a, axis=0)[-1]
+    out = a[0].copy()
+    for x in a[1:]:
+        out += x
+    return out
+
+
+@dataclass
+class MonthlyRecord:
+    """The monthly arrays of a batch: by facility and type (R, H, F, T), by type (R, H, T), and
+    per tenant entry summed over the replications in fixed point (H, N_entries, T)."""
+
+    capacity_p: np.ndarray  # installed and online [P]
+    served_p: np.ndarray  # [P]
+    demand_p: np.ndarray  # (R, H, T) [P]
+    unmet_p: np.ndarray  # (R, H, T) [P]
+    tenant_demand_fx: np.ndarray  # (H, N_entries, T) [P / FIXED]
+    tenant_served_fx: np.ndarray  # (H, N_entries, T) [P / FIXED]
+
+    @classmethod
+    def empty(cls, c: Compiled, R: int) -> "MonthlyRecord":
+        """Zeroed arrays, stored month-major."""
+        H, F, T = c.months, len(c.facilities), len(c.types)
+        Ne = len(c.scenario.tenants)
+
+        def zeros(*shape):
+            return np.zeros((H, R) + shape).swapaxes(0, 1)
+
+        return cls(capacity_p=zeros(F, T), served_p=zeros(F, T), demand_p=zeros(T),
+                   unmet_p=zeros(T), tenant_demand_fx=np.zeros((H, Ne, T), dtype=np.int64),
+                   tenant_served_fx=np.zeros((H, Ne, T), dtype=np.int64))
+
+    def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
+        """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""
+        self.demand_p[:, m, t] = seq_sum(demand, 1)
+        self.unmet_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
+        self.tenant_demand_fx[m, work.entries, t] = fixed_sum(demand, work.starts)
+        self.tenant_served_fx[m, work.entries, t] = fixed_sum(served, work.starts)
