@@ -210,7 +210,8 @@ def verdict(h: Hindcast) -> str:
                 ([f"{high} below it (the model forecast too much)"] if high else [])
         text += " Outside: " + ", ".join(parts) + "."
     if len(out) < 10:
-        text += f" With {len(out)} out-of-sample observations the coverage is a rough signal only."
+        text += (f" With {len(out)} out-of-sample observation{'' if len(out) == 1 else 's'} the "
+                 f"coverage is a rough signal only.")
     return text
 
 
