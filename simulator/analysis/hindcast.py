@@ -46,6 +46,7 @@ class Hindcast:
     scored: list[Scored]
     skipped: list[tuple[Observation, str]]  # (observation, why it is not scored)
     series: dict[str, dict] = field(default_factory=dict)  # fan per series: months, p10/50/90
+    seed: int | None = None  # the ensemble's seed
 
     @property
     def coverage(self) -> float | None:
@@ -108,8 +109,8 @@ def scope_reason(s: Scenario, o: Observation) -> str | None:
                     f"only observations of its facilities are compared")
         if mine != (kind, name):
             if getattr(s.scope, kind) == name:
-                return (f"counts {kind} {name}; the scenario models {mine[0]} {mine[1]} only, "
-                        f"a part of it (the scenario's figure is no more than a lower bound)")
+                return (f"counts {kind} {name}; the scenario models only {mine[0]} {mine[1]}, "
+                        f"a part of it")
             finer = SCOPE_LEVELS.index(kind) < SCOPE_LEVELS.index(mine[0])
             return (f"counts {kind} {name}; the scenario models {mine[0]} {mine[1]}"
                     + (", of which it is a part" if finer else ""))
@@ -185,7 +186,7 @@ def hindcast(ens, observations: Observations) -> Hindcast:
             scored.append(Scored(o, series_key(o), float(got["p10"][i]), float(got["p50"][i]),
                                  float(got["p90"][i]), float(got["pit"][i]),
                                  bool(got["inside"][i]), float(got["crps"][i])))
-    return Hindcast(s, ens.replications, scored, skipped, fans)
+    return Hindcast(s, ens.replications, scored, skipped, fans, ens.seed)
 
 
 def verdict(h: Hindcast) -> str:

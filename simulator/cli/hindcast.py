@@ -1,0 +1,83 @@
+"""`capsim hindcast SCENARIO OBSERVATIONS`: the scenario's forecast scored against what was reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from simulator.cli.app import (NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS,
+                               _progress, app, guarded, load, out_option)
+
+
+@app.command()
+def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
+             observations: Path = typer.Argument(..., help="Observations file (observations/*.yaml)."),
+             replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
+             set_: Optional[list[str]] = SET,
+             out: Optional[Path] = out_option("reports/hindcast-<scenario stem>"),
+             workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
+             no_report: bool = NO_REPORT, quiet: bool = QUIET) -> None:
+    """Run the ensemble and score it against reported figures: P10/P50/P90, PIT and the 80 %
+    band per observation, coverage and mean CRPS overall; writes hindcast.csv, hindcast.pdf and
+    the usual run outputs (report.pdf unless --no-report)."""
+    from simulator.analysis.hindcast import hindcast as score
+    from simulator.ensemble.executors import executor_for
+    from simulator.ensemble.run import run_ensemble
+    from simulator.output.hindcast_table import write_hindcast_csv
+    from simulator.output.run_dir import write_run
+    from simulator.scenario.observations import load_observations
+
+    with guarded():
+        s = load(scenario, set_)
+        obs = load_observations(observations)  # both checked before any simulation
+        with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
+            ens = run_ensemble(s, replications, seed, ex, workers=count, progress=bar)
+        result = score(ens, obs)
+        out = out or Path("reports") / f"hindcast-{scenario.stem}"
+
+        def extra(tmp: Path) -> None:
+            from simulator.report.hindcast import write_hindcast_pdf
+
+            write_hindcast_csv(result, tmp)
+            write_hindcast_pdf(result, obs.name, tmp / "hindcast.pdf")
+            if not no_report:
+                from simulator.report import write_report
+
+                write_report(tmp)
+
+        write_run(ens, out, scenario_file=str(scenario), extra=extra)
+    _print(result, scenario)
+    print(f"wrote {out}/")
+
+
+def _print(h, scenario: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.units import format_month
+
+    console = Console(width=max(150, Console().width))
+    table = Table(title=f"{scenario}: {h.scenario.name}, {h.replications:,} replications",
+                  title_justify="left")
+    for col in ("observation", "month", "series", "reported", "P10 / P50 / P90", "PIT",
+                "in 80 %", "CRPS"):
+        table.add_column(col, justify="left" if col in ("observation", "series") else "right",
+                         overflow="fold")
+    for sc in h.scored:
+        table.add_row(sc.obs.id + (" *" if sc.obs.in_sample else ""), format_month(sc.obs.month),
+                      sc.series, f"{sc.obs.value:,.0f}P",
+                      f"{sc.p10:,.0f} / {sc.p50:,.0f} / {sc.p90:,.0f}", f"{sc.pit:.2f}",
+                      "yes" if sc.inside else "no", f"{sc.crps:,.1f}")
+    console.print(table)
+    if any(sc.obs.in_sample for sc in h.scored):
+        print("* in-sample: the scenario was built from this figure")
+    for o, reason in h.skipped:
+        print(f"skipped {o.id} ({format_month(o.month)}): {reason}")
+    n = len(h.scored)
+    if n:
+        inside = sum(sc.inside for sc in h.scored)
+        print(f"coverage of the 80 % band: {inside} of {n} ({h.coverage * 100:.0f} %); "
+              f"mean CRPS: {h.mean_crps:,.1f} P")
+    print(h.verdict)
