@@ -22,37 +22,66 @@ def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
     """Run the ensemble and score it against reported figures: P10/P50/P90, PIT and the 80 %
     band per observation, coverage and mean CRPS overall; writes hindcast.csv, hindcast.pdf and
     the usual run outputs (report.pdf unless --no-report)."""
-    from simulator.analysis.hindcast import hindcast as score
     from simulator.ensemble.executors import executor_for
     from simulator.ensemble.run import run_ensemble
-    from simulator.output.hindcast_table import write_hindcast_csv
     from simulator.output.run_dir import write_run
-    from simulator.scenario.observations import load_observations
 
     with guarded():
         s = load(scenario, set_)
-        obs = load_observations(observations)  # both checked before any simulation
+        obs = read_observations(observations)  # both checked before any simulation
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
             ens = run_ensemble(s, replications, seed, ex, workers=count, progress=bar)
-        result = score(ens, obs)
         out = out or Path("reports") / f"hindcast-{scenario.stem}"
-
-        def extra(tmp: Path) -> None:
-            from simulator.report.hindcast import write_hindcast_pdf
-
-            write_hindcast_csv(result, tmp)
-            write_hindcast_pdf(result, obs.name, tmp / "hindcast.pdf")
-            if not no_report:
-                from simulator.report import write_report
-
-                write_report(tmp)
-
+        report = None if no_report else _report_writer()
+        extra, result = with_hindcast(report, ens, obs)
         write_run(ens, out, scenario_file=str(scenario), extra=extra)
-    _print(result, scenario)
+    print_hindcast(result, scenario)
     print(f"wrote {out}/")
 
 
-def _print(h, scenario: Path) -> None:
+OBSERVATIONS = typer.Option(None, "--observations", help="Observations file: also write "
+                            "hindcast.csv and hindcast.pdf (see `capsim hindcast`).")
+
+
+def read_observations(file: Optional[Path]):
+    """The observations of `--observations`, or None; bad files raise (exit 2) before a run."""
+    if file is None:
+        return None
+    from simulator.scenario.observations import load_observations
+
+    return load_observations(file)
+
+
+def with_hindcast(extra, ens, obs):
+    """`extra` (a run directory writer, or None) followed by the hindcast's files, and the
+    Hindcast; (extra, None) when there are no observations."""
+    if obs is None:
+        return extra, None
+    from simulator.analysis.hindcast import hindcast as score
+    from simulator.output.hindcast_table import write_hindcast_csv
+
+    result = score(ens, obs)
+
+    def write(tmp: Path) -> None:
+        from simulator.report.hindcast import write_hindcast_pdf
+
+        if extra is not None:
+            extra(tmp)
+        write_hindcast_csv(result, tmp)
+        write_hindcast_pdf(result, obs.name, tmp / "hindcast.pdf")
+
+    return write, result
+
+
+def _report_writer():
+    def write(tmp: Path) -> None:
+        from simulator.report import write_report
+
+        write_report(tmp)
+    return write
+
+
+def print_hindcast(h, scenario: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
