@@ -37,7 +37,7 @@ def write_hindcast_pdf(h, observations_name: str, path: str | os.PathLike) -> Pa
         figures = [_summary(h, observations_name, marks, title)]
         fans = _fans(h, marks)
         for k in range(0, len(fans), FANS_PER_PAGE):
-            figures.append(_fan_page(h, fans[k:k + FANS_PER_PAGE], marks, title))
+            figures.append(_fan_page(h, fans[k:k + FANS_PER_PAGE]))
         n = len(figures)
         for i, fig in enumerate(figures, 1):
             footer(fig, f"capsim {__version__} · {title} · against {observations_name}",
@@ -116,7 +116,7 @@ def _fans(h, marks: dict) -> list[FanData]:
     return fans
 
 
-def _fan_page(h, fans: list[FanData], marks: dict, title: str):
+def _fan_page(h, fans: list[FanData]):
     fig = page(shorten(f"The forecast against the reports: {_name(h.scenario)}", 110))
     notes = []
     for fan in fans:
