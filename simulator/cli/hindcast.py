@@ -1,4 +1,4 @@
-"""`capsim hindcast SCENARIO OBSERVATIONS`: the scenario's forecast scored against what was reported."""
+"""`capsim hindcast SCENARIO OBSERVATIONS`: a scenario's forecast scored against the reports."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from simulator.cli.app import (NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, 
 
 @app.command()
 def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
-             observations: Path = typer.Argument(..., help="Observations file (observations/*.yaml)."),
+             observations: Path = typer.Argument(..., help="Observations file (YAML)."),
              replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
              set_: Optional[list[str]] = SET,
              out: Optional[Path] = out_option("reports/hindcast-<scenario stem>"),

@@ -1,4 +1,4 @@
-"""Observations: what was reported (a month, a metric, a scope, a value, its source), read from YAML.
+"""Observations: what was reported (month, metric, scope, value, source), read from YAML.
 
 An observations file holds public figures to score a scenario's forecast against
 (`capsim hindcast`). It is read like a scenario: YAML with positions, pydantic validation, then
@@ -148,8 +148,9 @@ def _duplicates(obs: Observations) -> list[Problem]:
     problems = []
     for i, o in enumerate(obs.observations):
         if o.id in seen:
+            first = obs.observations[seen[o.id]]
             problems.append(Problem(f"duplicate observation id {o.id!r} (also item "
-                                    f"{seen[o.id] + 1}, {format_month(obs.observations[seen[o.id]].month)})",
+                                    f"{seen[o.id] + 1}, {format_month(first.month)})",
                                     loc=("observations", i, "id")))
         seen.setdefault(o.id, i)
     return problems

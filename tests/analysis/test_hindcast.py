@@ -130,7 +130,8 @@ SCOPED = dict(scope={"district": "d1", "city": "c1", "province": "p1"})
 
 
 @pytest.mark.parametrize("kw, reason", [
-    ({"scope": {"city": "c1"}}, "counts city c1; the scenario models only district d1, a part of it"),
+    ({"scope": {"city": "c1"}},
+     "counts city c1; the scenario models only district d1, a part of it"),
     ({"scope": {"province": "p1"}}, "a part of it"),
     ({"scope": {"district": "d2"}}, "counts district d2; the scenario models district d1"),
     ({"scope": {"city": "c2"}}, "counts city c2; the scenario models district d1"),

@@ -1,4 +1,4 @@
-"""Observations files: the shipped one loads with a source per figure; a bad one gets located errors."""
+"""Observations files: the shipped one loads, a source per figure; a bad one gets located errors."""
 
 from __future__ import annotations
 
@@ -104,7 +104,8 @@ def test_a_bad_value_is_named_at_its_line(write, change, expected):
 def test_a_duplicate_id_points_at_the_second(write):
     text = GOOD + GOOD.split("observations:\n")[1]
     (line,) = problems(write, text)
-    assert re.search(r"obs\.yaml:11:9: observations\.a\.id: duplicate observation id 'a'", line), line
+    assert re.search(r"obs\.yaml:11:9: observations\.a\.id: duplicate observation id 'a'",
+                     line), line
 
 
 @pytest.mark.parametrize("text, expected", [

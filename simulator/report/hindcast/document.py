@@ -117,7 +117,8 @@ def _fans(h, marks: dict) -> list[FanData]:
 
 
 def _fan_page(h, fans: list[FanData]):
-    fig = page(shorten(f"The forecast against the reports: {_name(h.scenario)}", 110))
+    name = h.scenario.name_en or h.scenario.name
+    fig = page(shorten(f"The forecast against the reports: {name}", 110))
     notes = []
     for fan in fans:
         for p in fan.points:
