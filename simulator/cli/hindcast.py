@@ -27,8 +27,7 @@ def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
     from simulator.output.run_dir import write_run
 
     with guarded():
-        s = load(scenario, set_)
-        obs = read_observations(observations)  # both checked before any simulation
+        s, obs = _inputs(scenario, set_, observations)
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
             ens = run_ensemble(s, replications, seed, ex, workers=count, progress=bar)
         out = out or Path("reports") / f"hindcast-{scenario.stem}"
@@ -37,6 +36,25 @@ def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
         write_run(ens, out, scenario_file=str(scenario), extra=extra)
     print_hindcast(result, scenario)
     print(f"wrote {out}/")
+
+
+def _inputs(scenario: Path, set_, observations: Path):
+    """The scenario and the observations, both checked before any simulation: the problems of
+    both files at once."""
+    from simulator.errors import ScenarioError
+
+    problems, s, obs = [], None, None
+    try:
+        s = load(scenario, set_)
+    except ScenarioError as exc:
+        problems += exc.problems
+    try:
+        obs = read_observations(observations)
+    except ScenarioError as exc:
+        problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    return s, obs
 
 
 OBSERVATIONS = typer.Option(None, "--observations", help="Observations file: also write "

@@ -42,3 +42,15 @@ def test_a_bad_observations_file_is_refused_before_any_run(tmp_path):
     assert res.returncode == 2
     assert f"{bad}:4:12: observations.a.month: '2024-13': month 13 is not 1-12" in res.stderr
     assert "Traceback" not in res.stderr and not out.exists()
+
+
+def test_problems_in_both_files_come_back_at_once(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("extends: " + str(BASELINE) + "\nend: 2027-13\n", encoding="utf-8")
+    bad = tmp_path / "obs.yaml"
+    bad.write_text("name: x\nobservations: []\n", encoding="utf-8")
+    res = capsim("hindcast", scenario, bad, "-n", 5, "--out", tmp_path / "hc", "-q")
+    assert res.returncode == 2
+    lines = res.stderr.splitlines()
+    assert any(line.startswith(f"{scenario}:2:6: end: ") for line in lines), lines
+    assert f"{bad}:2:15: observations: must not be empty" in lines, lines
