@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
-                      PlainSerializer, Tag, WithJsonSchema, model_validator)
+                      PlainSerializer, Tag, WithJsonSchema, model_serializer, model_validator)
 from pydantic_core import PydanticCustomError
 
 from simulator.units import format_capacity, format_month, parse_capacity, parse_month, parse_rate
@@ -308,6 +308,15 @@ class Scenario(Strict):
     tenants: list[Tenant] = []
     scheduling: Scheduling = Scheduling()
     events: list[Event] = []
+
+    @model_serializer(mode="wrap")
+    def _without_unset_scope(self, handler):
+        """Dumps leave out a scope that was not given, so that the hash of a scenario written
+        before scopes existed stays what it was."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("scope", 0) is None:
+            del data["scope"]
+        return data
 
     @property
     def months(self) -> int:

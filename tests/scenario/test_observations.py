@@ -123,3 +123,16 @@ def test_a_missing_file(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_observations(tmp_path / "nope.yaml")
     assert info.value.lines() == [f"{tmp_path / 'nope.yaml'}: no such file"]
+
+
+def test_a_scenario_without_scope_keeps_its_hash(example_file):
+    """The `scope` field is new: a scenario that does not give one dumps (and hashes) as before."""
+    import simulator
+    from simulator.ensemble.run import scenario_hash
+
+    s = simulator.load_scenario(example_file)
+    assert "scope" not in s.model_dump()
+    scoped = s.model_copy(update={"scope": s.model_validate(
+        {**s.model_dump(mode="json", by_alias=True), "scope": {"city": "x"}}).scope})
+    assert scoped.model_dump()["scope"]["city"] == "x"
+    assert scenario_hash(scoped) != scenario_hash(s)
