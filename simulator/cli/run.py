@@ -12,6 +12,7 @@ import typer
 from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET,
                                WORKERS, Lang, _count, _err, _overrides, _progress, app, guarded,
                                lang_code, load, out_option)
+from simulator.cli.hindcast import OBSERVATIONS, print_hindcast, read_observations, with_hindcast
 from simulator.errors import Problem
 
 
@@ -85,16 +86,21 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
         set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>"),
         workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
-        no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET) -> None:
+        no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET,
+        observations: Optional[Path] = OBSERVATIONS) -> None:
     """Run a scenario's ensemble; write the run directory and print the target table."""
     from simulator.output.run_dir import write_run
 
     with guarded():
+        obs = read_observations(observations)
         ens = _run_ensemble(scenario, replications, seed, set_, workers, scheduler, quiet)
         out = out or Path("reports") / scenario.stem
         extra = None if no_report else _report_writer(lang_code(lang))
+        extra, scored = with_hindcast(extra, ens, obs)
         write_run(ens, out, scenario_file=str(scenario), extra=extra)
     _print_targets(ens)
+    if scored is not None:
+        print_hindcast(scored, scenario)
     print(f"wrote {out}/")
 
 

@@ -3,7 +3,8 @@
 - `style`, `axes`, `pages`, `fork`, `data`: the look, drawing helpers, page furniture, the forked
   PNG renderer, and the tables a report draws from;
 - `i18n/`: the words in Chinese and English;
-- `run/`: report.pdf of a run; `compare/`: comparison.pdf; `analysis/`: sensitivity, plan, sweep.
+- `run/`: report.pdf of a run; `compare/`: comparison.pdf; `analysis/`: sensitivity, plan, sweep;
+  `hindcast/`: hindcast.pdf.
 
 Imports `simulator.output`, `simulator.analysis` and below; never the CLI.
 """

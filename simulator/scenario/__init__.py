@@ -7,7 +7,8 @@ Modules, in the order data flows through them:
 - `messages`: pydantic errors as readable `Problem`s (field paths with ids, hints);
 - `validate`: a `Scenario` from a mapping: field validation, then the cross-field checks;
 - `load`: files to a `Scenario` (`load_scenario`), with located errors;
-- `json_schema`: the JSON Schema for editors.
+- `json_schema`: the JSON Schema for editors;
+- `observations`: files of reported figures (for hindcasts), read and checked the same way.
 
 Imports only `simulator.units` and `simulator.errors`; no simulation here.
 """

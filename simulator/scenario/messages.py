@@ -67,9 +67,9 @@ def _segment(key: object) -> str:
     return text if plain else repr(text)
 
 
-def known_keys(loc: tuple) -> list[str]:
+def known_keys(loc: tuple, root: type[BaseModel] = Scenario) -> list[str]:
     """The keys the model accepts at `loc` (a path to a mapping), by their YAML names."""
-    model: object = Scenario
+    model: object = root
     for seg in loc:
         model = _descend(model, seg)
         if model is None:
@@ -132,8 +132,9 @@ _BOUNDS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
            "less_than_equal": "<="}
 
 
-def from_pydantic(err: Mapping, data: object) -> Problem:
-    """One pydantic error (an item of ValidationError.errors()) as a Problem with a field path."""
+def from_pydantic(err: Mapping, data: object, root: type[BaseModel] = Scenario) -> Problem:
+    """One pydantic error (an item of ValidationError.errors()) as a Problem with a field path;
+    `root` is the model validated (a Scenario, or another file's model such as observations)."""
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
@@ -142,7 +143,7 @@ def from_pydantic(err: Mapping, data: object) -> Problem:
     if kind == "extra_forbidden":
         key = loc[-1]
         message = f"unknown key {key!r}"
-        known = known_keys(loc[:-1])
+        known = known_keys(loc[:-1], root)
         hint = suggest(key, known) or (f"known keys: {', '.join(known)}" if known else None)
     elif kind == "missing":
         message = f"required key {loc[-1]!r} is missing"

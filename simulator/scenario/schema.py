@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
-                      PlainSerializer, Tag, WithJsonSchema, model_validator)
+                      PlainSerializer, Tag, WithJsonSchema, model_serializer, model_validator)
 from pydantic_core import PydanticCustomError
 
 from simulator.units import format_capacity, format_month, parse_capacity, parse_month, parse_rate
@@ -258,6 +258,34 @@ class Event(Strict):
     delay: Delay
 
 
+class Scope(Strict):
+    """The area a scenario (or an observation) counts: its finest level given is its scope.
+
+    `{district: dianjun, city: yichang}` counts Dianjun district, which lies in Yichang city.
+    Names are ids (`yichang`, not 宜昌市) so that files can be matched.
+    """
+
+    district: Id | None = None
+    """district (区/县) the figures count, e.g. dianjun"""
+    city: Id | None = None
+    """city (市) the figures count, or the city the district lies in, e.g. yichang"""
+    province: Id | None = None
+    """province (省), e.g. hubei"""
+    country: Id | None = None
+    """country, e.g. china"""
+
+    @property
+    def level(self) -> tuple[str, str] | None:
+        """(level, name) of the finest level given, e.g. ('district', 'dianjun'); None if empty."""
+        for key in SCOPE_LEVELS:
+            if getattr(self, key) is not None:
+                return key, getattr(self, key)
+        return None
+
+
+SCOPE_LEVELS = ("district", "city", "province", "country")  # finest first
+
+
 class Scenario(Strict):
     """A whole scenario: horizon, compute types, targets, facilities, tenants, platform, events."""
 
@@ -266,6 +294,8 @@ class Scenario(Strict):
     name_en: str | None = None
     """English name for reports in English"""
     description: str | None = None
+    scope: Scope | None = None
+    """the area the scenario counts (its facilities are all of it), e.g. {district: dianjun}"""
     start: Month
     """first simulated month"""
     end: Month
@@ -283,6 +313,15 @@ class Scenario(Strict):
     tenants: list[Tenant] = []
     scheduling: Scheduling = Scheduling()
     events: list[Event] = []
+
+    @model_serializer(mode="wrap")
+    def _without_unset_scope(self, handler):
+        """Dumps leave out a scope that was not given, so that the hash of a scenario written
+        before scopes existed stays what it was."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("scope", 0) is None:
+            del data["scope"]
+        return data
 
     @property
     def months(self) -> int:

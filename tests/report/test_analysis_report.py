@@ -166,8 +166,9 @@ def test_inputs_are_named_readably_in_both_languages():
         "export controls: probability (0–1)"
     assert en.input_label("tenants.ctrip.probability", "probability", 0, 1) == \
         "Trip.com (Ctrip): signing probability (0–1)"
-    assert en.input_label("tenants.sugon.growth", "growth", 0.075, 0.225) == \
-        "Sugon: demand growth (7.5%–22.5%/yr)"
+    assert en.input_label("tenants.nacic-users.growth", "growth", 0.075, 0.225) == \
+        "Users of the innovation center's phase 1 (operated by Sugon): demand growth " \
+        "(7.5%–22.5%/yr)"
     assert zh.input_label("tenants.ctrip.probability", "probability", 0, 1) == "携程：签约概率（0–1）"
     assert zh.path_label("facilities.nacic.phases.p2.start") == \
         "国家先进计算产业创新中心（宜昌）二期：开工月份"

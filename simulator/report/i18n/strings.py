@@ -186,6 +186,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "v_proportional": ("按比例分配", "proportional"),
     "v_max_util": ("最高利用率", "Maximum utilisation"),
     "v_leave": ("连续未满足即流失（月）", "Tenants leave after unserved (months)"),
+    "v_scope": ("范围（情景所计）", "Scope (what the scenario counts)"),
+    "v_scope_none": ("未注明：仅所列设施", "not named: its facilities only"),
     "v_never": ("从不", "never"),
     "v_months": ("{n} 个月", "{n} months"),
     "v_tri": ("{a}–{c} 个月（众数 {b}）", "{a}–{c} months (mode {b})"),

@@ -38,6 +38,15 @@ def _duration(res: Results, d) -> str:
     return t("v_tri", a=f"{d.min:g}", b=f"{d.mode:g}", c=f"{d.max:g}")
 
 
+def _scope(s, t) -> str:
+    """'district dianjun (city yichang, province hubei)', or that the scenario names none."""
+    if s.scope is None or s.scope.level is None:
+        return t("v_scope_none")
+    levels = [(k, v) for k, v in s.scope.model_dump().items() if v is not None]
+    (k, v), rest = levels[0], levels[1:]
+    return f"{k} {v}" + (f" ({', '.join(f'{a} {b}' for a, b in rest)})" if rest else "")
+
+
 def _capacity(res: Results, capacity: dict) -> str:
     return " + ".join(f"{cap(v)} {res.type_label(k)}" for k, v in capacity.items())
 
@@ -58,6 +67,7 @@ def blocks(res: Results) -> list[Block]:
                   ["left", "left", "left", "right", "right", "right"])
     sch = s.scheduling
     econ = Block(t("a_economics"), [t("c_item"), t("c_value")], [
+        [t("v_scope"), _scope(s, t)],
         [t("v_pue"), f"{d.pue:g}"], [t("v_elec"), f"{d.electricity_price:g}"],
         [t("v_idle"), t.pct(d.idle_share)],
         [t("v_policy"), t("v_priority") if sch.policy == "priority" else t("v_proportional")],

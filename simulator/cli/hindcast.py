@@ -1,0 +1,130 @@
+"""`capsim hindcast SCENARIO OBSERVATIONS`: a scenario's forecast scored against the reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from simulator.cli.app import (NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS,
+                               _progress, app, guarded, load, out_option)
+
+
+@app.command()
+def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
+             observations: Path = typer.Argument(..., help="Observations file (YAML)."),
+             replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
+             set_: Optional[list[str]] = SET,
+             out: Optional[Path] = out_option("reports/hindcast-<scenario stem>"),
+             workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
+             no_report: bool = NO_REPORT, quiet: bool = QUIET) -> None:
+    """Run the ensemble and score it against reported figures: P10/P50/P90, PIT and the 80 %
+    band per observation, coverage and mean CRPS overall; writes hindcast.csv, hindcast.pdf and
+    the usual run outputs (report.pdf unless --no-report)."""
+    from simulator.ensemble.executors import executor_for
+    from simulator.ensemble.run import run_ensemble
+    from simulator.output.run_dir import write_run
+
+    with guarded():
+        s, obs = _inputs(scenario, set_, observations)
+        with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
+            ens = run_ensemble(s, replications, seed, ex, workers=count, progress=bar)
+        out = out or Path("reports") / f"hindcast-{scenario.stem}"
+        report = None if no_report else _report_writer()
+        extra, result = with_hindcast(report, ens, obs)
+        write_run(ens, out, scenario_file=str(scenario), extra=extra)
+    print_hindcast(result, scenario)
+    print(f"wrote {out}/")
+
+
+def _inputs(scenario: Path, set_, observations: Path):
+    """The scenario and the observations, both checked before any simulation: the problems of
+    both files at once."""
+    from simulator.errors import ScenarioError
+
+    problems, s, obs = [], None, None
+    try:
+        s = load(scenario, set_)
+    except ScenarioError as exc:
+        problems += exc.problems
+    try:
+        obs = read_observations(observations)
+    except ScenarioError as exc:
+        problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    return s, obs
+
+
+OBSERVATIONS = typer.Option(None, "--observations", help="Observations file: also write "
+                            "hindcast.csv and hindcast.pdf (see `capsim hindcast`).")
+
+
+def read_observations(file: Optional[Path]):
+    """The observations of `--observations`, or None; bad files raise (exit 2) before a run."""
+    if file is None:
+        return None
+    from simulator.scenario.observations import load_observations
+
+    return load_observations(file)
+
+
+def with_hindcast(extra, ens, obs):
+    """`extra` (a run directory writer, or None) followed by the hindcast's files, and the
+    Hindcast; (extra, None) when there are no observations."""
+    if obs is None:
+        return extra, None
+    from simulator.analysis.hindcast import hindcast as score
+    from simulator.output.hindcast_table import write_hindcast_csv
+
+    result = score(ens, obs)
+
+    def write(tmp: Path) -> None:
+        from simulator.report.hindcast import write_hindcast_pdf
+
+        if extra is not None:
+            extra(tmp)
+        write_hindcast_csv(result, tmp)
+        write_hindcast_pdf(result, obs.name, tmp / "hindcast.pdf")
+
+    return write, result
+
+
+def _report_writer():
+    def write(tmp: Path) -> None:
+        from simulator.report import write_report
+
+        write_report(tmp)
+    return write
+
+
+def print_hindcast(h, scenario: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.units import format_month
+
+    console = Console(width=max(150, Console().width))
+    table = Table(title=f"{scenario}: {h.scenario.name}, {h.replications:,} replications",
+                  title_justify="left")
+    for col in ("observation", "month", "series", "reported", "P10 / P50 / P90", "PIT",
+                "in 80 %", "CRPS"):
+        table.add_column(col, justify="left" if col in ("observation", "series") else "right",
+                         overflow="fold")
+    for sc in h.scored:
+        table.add_row(sc.obs.id + (" *" if sc.obs.in_sample else ""), format_month(sc.obs.month),
+                      sc.series, f"{sc.obs.value:,.0f}P",
+                      f"{sc.p10:,.0f} / {sc.p50:,.0f} / {sc.p90:,.0f}", f"{sc.pit:.2f}",
+                      "yes" if sc.inside else "no", f"{sc.crps:,.1f}")
+    console.print(table)
+    if any(sc.obs.in_sample for sc in h.scored):
+        print("* in-sample: the scenario was built from this figure")
+    for o, reason in h.skipped:
+        print(f"skipped {o.id} ({format_month(o.month)}): {reason}")
+    n = len(h.scored)
+    if n:
+        inside = sum(sc.inside for sc in h.scored)
+        print(f"coverage of the 80 % band: {inside} of {n} ({h.coverage * 100:.0f} %); "
+              f"mean CRPS: {h.mean_crps:,.1f} P")
+    print(h.verdict)
