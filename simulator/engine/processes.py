@@ -72,8 +72,7 @@ def step(b: Batch, m: int) -> None:
     online = (b.online <= m) & (m < b.retire)  # (R, P)
     installed = b.by_facility_type(online)  # (R, F, T)
     res.capacity_p[:, m] = installed
-    if c.counting.enabled:
-        counting.record_month(res, c, m, online)
+    counting.record_month(res, c, m, online)
 
     k = m - b.signed_at
     live = b.signed & (m < b.left_at) & (m <= c.tenant_until)

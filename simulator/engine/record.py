@@ -47,9 +47,9 @@ class MonthlyRecord:
     unmet_p: np.ndarray  # (R, H, T) [P]
     tenant_demand_fx: np.ndarray  # (H, N_entries, T) [P / FIXED]
     tenant_served_fx: np.ndarray  # (H, N_entries, T) [P / FIXED]
-    # counting (engine/counting.py, engine/serving.py): None unless the scenario uses it
+    # counting (engine/counting.py, engine/serving.py)
     precision_p: np.ndarray | None = None  # (R, H, F, K) installed at each precision [P]
-    it_kw: np.ndarray | None = None  # (R, H, F, T) IT power when a phase gives power_kw [kW]
+    it_kw: np.ndarray | None = None  # (R, H, F, T) IT power, only when a phase gives power_kw [kW]
     served_from_other_p: np.ndarray | None = None  # (R, H, T) demand served by other pools [P]
     served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
     last: dict = field(default_factory=dict)  # type -> (demand, served) (R, n_t) of this month
@@ -67,10 +67,9 @@ class MonthlyRecord:
         return cls(capacity_p=zeros(F, T), served_p=zeros(F, T), demand_p=zeros(T),
                    unmet_p=zeros(T), tenant_demand_fx=np.zeros((H, Ne, T), dtype=np.int64),
                    tenant_served_fx=np.zeros((H, Ne, T), dtype=np.int64),
-                   precision_p=zeros(F, k.phase_precision.shape[1]) if k.enabled else None,
+                   precision_p=zeros(F, k.phase_precision.shape[1]),
                    it_kw=zeros(F, T) if k.phase_kw is not None else None,
-                   served_from_other_p=zeros(T) if k.serves else None,
-                   served_for_other_p=zeros(T) if k.serves else None)
+                   served_from_other_p=zeros(T), served_for_other_p=zeros(T))
 
     def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
         """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""

@@ -61,7 +61,7 @@ class RunResult:
     tenant_left_at: np.ndarray  # (R, N) month the tenant left
     event_at: np.ndarray  # (R, E) month the event hit
     events: int  # SimPy events the batch scheduled (for benchmarks)
-    # counting (engine/counting.py): None unless the scenario uses precisions, rules or serves
+    # counting (engine/counting.py, engine/serving.py)
     precision_p: np.ndarray | None = None  # (R, H, F, K) installed at each precision [P]
     served_from_other_p: np.ndarray | None = None  # (R, H, T) demand served by other pools [P]
     served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
