@@ -98,7 +98,7 @@ def check_counting(s: Scenario) -> tuple[list[Problem], list[Problem]]:
 
 
 def _precisions() -> str:
-    return f"one of {', '.join(PRECISIONS)} (bf16 counts as fp16)"
+    return f"one of {', '.join(PRECISIONS)}; bf16 counts as fp16"
 
 
 def _check_phase(s, cat, p, loc, errors, warns) -> None:
