@@ -112,17 +112,21 @@ def rules_data(res: Results) -> RulesData:
 
 
 def plot_rules(ax, data: RulesData):
-    """A horizontal bar of P(met) per target and rule, with the P50 capacity / target beside it."""
+    """A horizontal bar of P(met) per target and rule, its label above it, the P50 capacity at
+    the deadline / target beside it. Returns the ax."""
     n = len(data.rows)
-    y = np.arange(n)[::-1]
+    y = np.arange(n)[::-1].astype(float)
     for yi, r in zip(y, data.rows):
-        ax.barh(yi, r["p_met"], color=COLORS[0] if r["primary"] else "#7FB8DA", height=0.65)
+        ax.barh(yi - 0.12, r["p_met"], color=COLORS[0] if r["primary"] else "#7FB8DA",
+                height=0.42)
         ax.annotate(f"{r['p_met']:.0%}   {cap(r['capacity_p50'])} / {cap(r['target_p'])}",
-                    (max(r["p_met"], 0.0), yi), xytext=(4, 0), textcoords="offset points",
+                    (max(r["p_met"], 0.0), yi - 0.12), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize=9)
-    ax.set_yticks(y, [r["label"] for r in data.rows], fontsize=9)
-    ax.set_xlim(0, 1.35)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.annotate(r["label"], (0.0, yi + 0.12), xytext=(0, 1), textcoords="offset points",
+                    va="bottom", fontsize=9.5, color="#222222" if r["primary"] else "#444444")
+    ax.set_yticks([])
+    ax.set_ylim(-0.6, n - 0.2)
+    ax.set_xlim(0, 1.3)
     number_axis(ax, "x", percent=True)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.set_xlabel(data.xlabel)
@@ -147,7 +151,7 @@ def add_counting_page(rep, res: Results) -> None:
         return
     rules = rules_data(res)
     fig = page(word(res, "page"))
-    gs = fig.add_gridspec(2, 1, height_ratios=[3.2, max(len(rules.rows), 2) * 0.32 + 0.9])
+    gs = fig.add_gridspec(2, 1, height_ratios=[3.0, max(len(rules.rows), 2) * 0.42 + 0.8])
     rep.draw(fig, fig.add_subplot(gs[0]), _Chart("counting-precision", plot_precision,
                                                  precision_data(res)))
     rep.draw(fig, fig.add_subplot(gs[1]), _Chart("counting-rules", plot_rules, rules))
