@@ -164,6 +164,7 @@ def counted_label(res: Results, r: dict) -> str:
     from simulator.scenario.schema_counting import rule_name
 
     label = res.type_label(r["type"])
-    tg = next((t for t in res.scenario.targets if t.key == r["target"]), None)
+    targets = getattr(getattr(res, "scenario", None), "targets", [])
+    tg = next((t for t in targets if t.key == r.get("target")), None)
     rule = rule_name(tg.count) if tg is not None else "pool"
     return label if rule == "pool" else label + res.t.paren(rule_label(res, rule, r["type"]))
