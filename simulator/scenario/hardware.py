@@ -103,6 +103,9 @@ def _precisions() -> str:
 
 def _check_phase(s, cat, p, loc, errors, warns) -> None:
     if not p.hardware:
+        if p.type is not None:
+            errors.append(Problem("'type' applies to a phase with hardware", loc=loc + ("type",),
+                                  hint="give hardware: {id: units}, or drop type"))
         if not p.capacity:
             errors.append(Problem("needs the capacity of at least one compute type (e.g. capacity: "
                                   "{ai: 50P}) or hardware units with a type", loc=loc,

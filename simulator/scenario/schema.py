@@ -146,7 +146,8 @@ class Phase(Strict):
     name_en: str | None = None
     """English name for reports in English, e.g. Phase 2"""
     capacity: dict[str, Annotated[Capacity, Field(gt=0)]] = Field({}, min_length=1)
-    """capacity per compute type [P]; with `hardware`, derived from the units"""
+    """capacity per compute type [P]; with `hardware` derived from the units (if given too, it
+    overrides them, e.g. a derating)"""
     hardware: dict[str, Annotated[int, Field(gt=0)]] = {}
     """units of catalogue hardware, e.g. {h20: 2000}; needs `type`"""
     type: str | None = None
