@@ -198,7 +198,16 @@ def dump(s: Scenario, **kw) -> dict:
         strip(ct, {"equivalents": {}, "serves": {}})
     for tg in d.get("targets", []):
         strip(tg, {"count": "pool", "also_count": []})
-    for f in d.get("facilities", []):
-        for p in f.get("phases", []):
-            strip(p, {"hardware": {}, "type": None, "power_kw": None})
+    for f, fd in zip(s.facilities, d.get("facilities", [])):
+        for p, pd in zip(f.phases, fd.get("phases", [])):
+            strip(pd, {"hardware": {}, "type": None, "power_kw": None})
+            if p.hardware:  # what follows from the units is left out: a change of units counts
+                strip(pd, _derived(s, f, p))
     return d
+
+
+def _derived(s: Scenario, f, p) -> dict:
+    """The capacity, power and capex a phase in units would have if it gave none, as dumped."""
+    bare = p.model_copy(update={"capacity": {}, "power_kw": None, "capex": None})
+    return _resolve_phase(s, f, bare, catalogue(s)).model_dump(
+        mode="json", include={"capacity", "power_kw", "capex"})

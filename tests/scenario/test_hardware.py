@@ -87,6 +87,17 @@ def test_the_resolved_scenario_loads_again_to_the_same_capacity():
     assert again.facilities[0].phases[0].capacity == s.facilities[0].phases[0].capacity
 
 
+def test_what_follows_from_the_units_is_not_dumped_so_a_change_of_units_counts():
+    s = scenario_from_dict(_d([{"hardware": {"h20": 2000}, "type": "ai", "online": "2024-01"},
+                               {"hardware": {"h20": 10}, "type": "ai", "capacity": {"ai": 1},
+                                "online": "2024-01"}]))
+    d = dump(s, exclude_none=True)
+    p1, p2 = d["facilities"][0]["phases"]
+    assert "capacity" not in p1 and p2["capacity"] == {"ai": "1P"}  # given: kept
+    p1["hardware"]["h20"] = 4000  # as a sweep or a variant would change it
+    assert scenario_from_dict(d).facilities[0].phases[0].capacity["ai"] == pytest.approx(592.0)
+
+
 def test_a_scenario_without_counting_dumps_no_new_keys():
     s = scenario_from_dict(_d([{"capacity": {"ai": 5}, "online": "2024-01"}],
                               targets=[{"type": "ai", "capacity": 1, "by": "2024-06"}]))
