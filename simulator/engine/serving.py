@@ -4,7 +4,8 @@ A compute type with `serves: {general: 0.5}` gives, after every type has served 
 tenants, what is left of its usable capacity (installed x max_utilization - served) to the
 unmet demand of `general`, at 0.5 P of general per P of its own. Serving types go in the order
 they are declared, and each serves the listed types in the order listed. The unmet demand of
-a type shrinks by the same fraction for each of its tenants. Per type,
+a type shrinks by the same fraction for each of its tenants (a tenant pinned to a facility is
+served across pools like any other: pins hold within its own pool). Per type,
 demand = served to its tenants (own pool + other pools) + unmet, and a pool serves at most
 its usable capacity.
 """

@@ -81,6 +81,7 @@ def _check_defaults(c: _Found) -> set[str]:
         for t in getattr(s.defaults, field):
             c.need_type(t, ("defaults", field, t, KEY_MARK))
     offered = {t for f in s.facilities for p in f.phases for t in p.capacity}
+    offered |= {u for t, ct in s.compute_types.items() if t in offered for u in ct.serves}
     for t in sorted((c.types & offered) - set(s.defaults.power_kw_per_p)):
         if not any(t in f.power_kw_per_p for f in s.facilities):
             c.warns.append(Problem(f"no power_kw_per_p for type {t!r}: its power and energy "

@@ -149,3 +149,15 @@ def test_bad_counting_input_is_one_line_each(change, message):
     with pytest.raises(ScenarioError) as err:
         scenario_from_dict(d)
     assert any(message in line for line in err.value.lines()), err.value.lines()
+
+
+def test_demand_of_a_type_another_pool_serves_is_not_warned_as_unservable():
+    d = _d([{"capacity": {"hpc": 5}, "online": "2024-01"}],
+           tenants=[{"id": "t", "name": "t", "demand": {"ai": 1}, "from": "2024-01"}])
+    warns: list = []
+    scenario_from_dict(d, warns)
+    assert any("can never be served" in w.message for w in warns)
+    d["compute_types"]["hpc"]["serves"] = {"ai": 1}
+    warns = []
+    scenario_from_dict(d, warns)
+    assert not any("can never be served" in w.message for w in warns)
