@@ -13,6 +13,7 @@ import numpy as np
 
 from simulator.ensemble.run import DEFAULT_REPLICATIONS, Ensemble, run_ensemble
 from simulator.scenario.schema import Scenario
+from simulator.scenario.schema_counting import rule_name
 from simulator.ensemble.reduce import quantiles
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -116,7 +117,8 @@ def comparison_table(comp: Comparison):
         for g, tg in enumerate(ens.scenario.targets):
             cap = ens.reduced.target_capacity[:, g]
             r = table.loc[tg.key]
-            row = {**common, "kind": "target", "name": tg.key, "type": tg.type, "unit": "P",
+            row = {**common, "kind": "target", "name": tg.key, "type": tg.type,
+                   "unit": "P" if tg.count == "pool" else f"P ({rule_name(tg.count)})",
                    **dict(zip(("mean", "p10", "p50", "p90"), _q(cap))),
                    "probability_met": float(r["probability_met"]),
                    **{f"month_met_{q}": r[f"month_met_{q}"] for q in ("p10", "p50", "p90")}}

@@ -64,7 +64,10 @@ def _print_targets(ens) -> None:
 
     from simulator.output.run_dir import text_or_none
 
+    from simulator.scenario.schema_counting import rule_name
+
     s = ens.scenario
+    rules = {tg.key: rule_name(tg.count) for tg in s.targets}
     table = Table(title=f"{s.name}: {_count(ens.replications, 'replication')}, seed {ens.seed}",
                   title_justify="left")
     for col in ("target", "by", "P(met)", "capacity at deadline P50 [P10-P90]", "gap P50",
@@ -73,7 +76,9 @@ def _print_targets(ens) -> None:
     for row in ens.targets.to_dict("records"):
         p = row["probability_met"]
         se = row["probability_met_se"]
-        table.add_row(f"{row['target_p']:,.0f}P {row['type']}", row["by"],
+        rule = rules.get(row["target"], "pool")  # the counting rule, where not its own pool
+        table.add_row(f"{row['target_p']:,.0f}P {row['type']}" + (
+                      f" ({rule})" if rule != "pool" else ""), row["by"],
                       f"{p:.1%}" + (f" ±{se:.1%}" if ens.replications > 1 else ""),
                       f"{row['capacity_p50']:,.0f}P [{row['capacity_p10']:,.0f}-"
                       f"{row['capacity_p90']:,.0f}]",

@@ -74,6 +74,13 @@ class Compiled:
         np.logical_or.at(out, self.phase_facility, self.phase_capacity > 0)
         return out
 
+    @cached_property
+    def counting(self):
+        """Precisions, counting rules and serving across pools (`counting.CountingArrays`)."""
+        from simulator.engine.counting import CountingArrays
+
+        return CountingArrays.build(self)
+
 
 def _duration(d) -> tuple[float, float, float]:
     if d is None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from simulator.engine import counting
 from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.engine.batch import Batch
 from simulator.engine.draws import replication_keys
 from simulator.engine.run_result import RunResult
+from simulator.engine.serving import serve_across
 from simulator.scenario.schema import Scenario
 
 SHOCK, SIGN, ALLOCATE = 0.1, 0.2, 0.5  # offsets within a month: the order of events
@@ -67,8 +69,10 @@ def scheduler_process(env: simpy.Environment, b: Batch):
 def step(b: Batch, m: int) -> None:
     """One month of the platform for the whole batch: allocate, record, churn, triggers."""
     c, res = b.c, b.rec
-    installed = b.by_facility_type((b.online <= m) & (m < b.retire))  # (R, F, T)
+    online = (b.online <= m) & (m < b.retire)  # (R, P)
+    installed = b.by_facility_type(online)  # (R, F, T)
     res.capacity_p[:, m] = installed
+    counting.record_month(res, c, m, online)
 
     k = m - b.signed_at
     live = b.signed & (m < b.left_at) & (m <= c.tenant_until)
@@ -86,6 +90,8 @@ def step(b: Batch, m: int) -> None:
         unmet = demand - served
         short[:, ty.cols] |= unmet > 1e-9 * demand
         res.record_type(m, t, ty, demand, served, unmet)
+    if c.counting.serves:
+        serve_across(b, m, installed, served_f, short)
     res.served_p[:, m] = served_f
 
     if c.leave_after:

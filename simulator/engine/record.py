@@ -6,7 +6,7 @@ fixed order, so that a replication's numbers do not depend on the batch it ran i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -47,6 +47,12 @@ class MonthlyRecord:
     unmet_p: np.ndarray  # (R, H, T) [P]
     tenant_demand_fx: np.ndarray  # (H, N_entries, T) [P / FIXED]
     tenant_served_fx: np.ndarray  # (H, N_entries, T) [P / FIXED]
+    # counting (engine/counting.py, engine/serving.py)
+    precision_p: np.ndarray | None = None  # (R, H, F, K) installed at each precision [P]
+    it_kw: np.ndarray | None = None  # (R, H, F, T) IT power, only when a phase gives power_kw [kW]
+    served_from_other_p: np.ndarray | None = None  # (R, H, T) demand served by other pools [P]
+    served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
+    last: dict = field(default_factory=dict)  # type -> (demand, served) (R, n_t) of this month
 
     @classmethod
     def empty(cls, c: Compiled, R: int) -> "MonthlyRecord":
@@ -57,9 +63,13 @@ class MonthlyRecord:
         def zeros(*shape):
             return np.zeros((H, R) + shape).swapaxes(0, 1)
 
+        k = c.counting
         return cls(capacity_p=zeros(F, T), served_p=zeros(F, T), demand_p=zeros(T),
                    unmet_p=zeros(T), tenant_demand_fx=np.zeros((H, Ne, T), dtype=np.int64),
-                   tenant_served_fx=np.zeros((H, Ne, T), dtype=np.int64))
+                   tenant_served_fx=np.zeros((H, Ne, T), dtype=np.int64),
+                   precision_p=zeros(F, k.phase_precision.shape[1]),
+                   it_kw=zeros(F, T) if k.phase_kw is not None else None,
+                   served_from_other_p=zeros(T), served_for_other_p=zeros(T))
 
     def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
         """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""
@@ -67,3 +77,4 @@ class MonthlyRecord:
         self.unmet_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
         self.tenant_demand_fx[m, work.entries, t] = fixed_sum(demand, work.starts)
         self.tenant_served_fx[m, work.entries, t] = fixed_sum(served, work.starts)
+        self.last[t] = (demand, served)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.engine import counting
 from simulator.engine.arrays import Compiled
 from simulator.engine.record import FIXED, MonthlyRecord, fixed_sum, seq_sum  # noqa: F401
 
@@ -60,6 +61,10 @@ class RunResult:
     tenant_left_at: np.ndarray  # (R, N) month the tenant left
     event_at: np.ndarray  # (R, E) month the event hit
     events: int  # SimPy events the batch scheduled (for benchmarks)
+    # counting (engine/counting.py, engine/serving.py)
+    precision_p: np.ndarray | None = None  # (R, H, F, K) installed at each precision [P]
+    served_from_other_p: np.ndarray | None = None  # (R, H, T) demand served by other pools [P]
+    served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
 
     @classmethod
     def from_batch(cls, c: Compiled, rec: MonthlyRecord, outcomes: dict[str, np.ndarray],
@@ -68,11 +73,13 @@ class RunResult:
         follow from the final phase months, and the discrete outcomes (`outcomes`: phase_start,
         phase_online, tenant_signed_at, tenant_left_at, event_at)."""
         history = _history(c, outcomes["phase_start"], outcomes["phase_online"])
-        economics = _economics(c, rec.capacity_p, rec.served_p)
+        economics = _economics(c, rec.capacity_p, rec.served_p, rec.it_kw)
         return cls(c, seed, list(replications), capacity_p=rec.capacity_p,
                    served_p=rec.served_p, demand_p=rec.demand_p, unmet_p=rec.unmet_p,
                    tenant_demand_fx=rec.tenant_demand_fx, tenant_served_fx=rec.tenant_served_fx,
-                   **history, **economics, **outcomes, events=events)
+                   **history, **economics, **outcomes, events=events,
+                   precision_p=rec.precision_p, served_from_other_p=rec.served_from_other_p,
+                   served_for_other_p=rec.served_for_other_p)
 
     # ---------------------------------------------------------------- derived per replication
     @property
@@ -98,6 +105,8 @@ class RunResult:
         """Per target (R, G): capacity at `by`, gap, month met (inf: never), met or not."""
         c = self.compiled
         cap = self.type_capacity()[:, :, c.target_type]  # (R, H, G)
+        if c.counting.enabled:
+            cap = counting.primary_capacity(self, cap)
         goal = c.target_capacity
         reached = cap >= goal[None, None, :] * (1 - 1e-12)
         any_ = reached.any(axis=1)
@@ -151,9 +160,11 @@ def _history(c: Compiled, start: np.ndarray, online: np.ndarray) -> dict[str, np
             "capex_mcny": np.add.reduceat((st == m) * c.phase_capex, first, axis=2)}
 
 
-def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray) -> dict[str, np.ndarray]:
-    """Power, energy, its cost and revenue of every month, by facility and type."""
-    it_kw = capacity_p * c.power_kw_per_p
+def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray,
+               it_kw: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Power, energy, its cost and revenue of every month, by facility and type (`it_kw`: the
+    IT power [kW] where phases give their own, else capacity x power_kw_per_p)."""
+    it_kw = capacity_p * c.power_kw_per_p if it_kw is None else it_kw
     pue = c.pue[:, None]
     idle = c.idle_share[:, None]
     energy = it_kw * (idle + (1.0 - idle) * utilization(capacity_p, served_p)) * pue * (

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.engine import counting
 from simulator.engine.arrays import Compiled
 from simulator.engine.run_result import RunResult, seq_sum
 
@@ -31,6 +32,7 @@ def monthly_rows(c: Compiled) -> list[tuple[str, str, str]]:
         rows += [(metric, typ, "all") for metric in TYPE_METRICS]
         rows += [(metric, typ, "all") for metric in TOTAL_METRICS[1:4]]
     rows += [(metric, "all", "all") for metric in TOTAL_METRICS]
+    rows += counting.monthly_rows(c)
     return rows
 
 
@@ -50,6 +52,8 @@ class Reduced:
     tenant_demand_sum: np.ndarray  # (H, N_entries, T) summed over replications [P / FIXED]
     tenant_served_sum: np.ndarray  # (H, N_entries, T) [P / FIXED]
     event_hit: np.ndarray  # (R, E) bool: happened within the horizon
+    rule_capacity: np.ndarray | None = None  # (R, Q) [P] at the deadline, per `also_count` rule
+    rule_month_met: np.ndarray | None = None  # (R, Q) month index, inf = never
 
     @property
     def n(self) -> int:
@@ -78,8 +82,11 @@ def reduce_result(r: RunResult) -> Reduced:
     fix = {f: i for i, f in enumerate(c.facilities)}
     rows = monthly_rows(c)
     cube = np.empty((len(rows), H, R), dtype=np.float32)
+    extra = counting.monthly_series(r)
     for q, (metric, typ, fac) in enumerate(rows):
-        if typ == "all":
+        if (metric, typ, fac) in extra:
+            col = extra[(metric, typ, fac)]
+        elif typ == "all":
             col = total[metric]
         elif fac == "all":
             col = per_t[metric][:, :, tix[typ]]
@@ -87,13 +94,14 @@ def reduce_result(r: RunResult) -> Reduced:
             col = per_ft[metric][:, :, fix[fac], tix[typ]]
         cube[q] = col.T
     out = r.target_outcomes()
+    rule_cap, rule_met = counting.rule_outcomes(r)
     return Reduced(
         replications=np.asarray(r.replications), cube=cube,
         kpis=r.kpis(), target_capacity=out["capacity_p"], target_month_met=out["month_met"],
         phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
         tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
-        event_hit=r.event_at < H)
+        event_hit=r.event_at < H, rule_capacity=rule_cap, rule_month_met=rule_met)
 
 
 def combine(parts: list[Reduced]) -> Reduced:
@@ -108,7 +116,8 @@ def combine(parts: list[Reduced]) -> Reduced:
         phase_start=cat("phase_start"), phase_online=cat("phase_online"),
         tenant_signed=cat("tenant_signed"), tenant_left=cat("tenant_left"),
         tenant_demand_sum=sum(p.tenant_demand_sum for p in parts),
-        tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"))
+        tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"),
+        rule_capacity=cat("rule_capacity"), rule_month_met=cat("rule_month_met"))
 
 
 def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.errors import SimulationError
 from simulator.engine.processes import simulate_batch
+from simulator.scenario.hardware import dump
 from simulator.scenario.schema import Scenario
 from simulator.ensemble.reduce import Reduced, combine, reduce_result
 from simulator.ensemble import tables
@@ -35,7 +36,7 @@ def batches(replications: int, workers: int = 1, size: int | None = None) -> lis
 
 def scenario_hash(s: Scenario) -> str:
     """sha256 of the resolved scenario's canonical JSON: the same inputs give the same hash."""
-    text = json.dumps(s.model_dump(mode="json", by_alias=True), sort_keys=True,
+    text = json.dumps(dump(s), sort_keys=True,
                       ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -83,6 +84,13 @@ class Ensemble:
     def tenants(self):
         """Per tenant entry: status, P(signed), P(left), demand."""
         return tables.tenant_table(self.compiled, self.reduced)
+
+    @property
+    def counting(self):
+        """Per target and counting rule: P(met), capacity and gap at the deadline, month met."""
+        from simulator.ensemble.counting import counting_table
+
+        return counting_table(self.compiled, self.reduced)
 
     @property
     def tenant_monthly(self):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from simulator.errors import ScenarioError, Problem
+from simulator.scenario.hardware import dump
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 
@@ -29,7 +30,7 @@ def scenario_yaml(s: Scenario) -> str:
     yaml.allow_unicode = True
     yaml.sort_base_mapping_type_on_output = False
     buf = io.StringIO()
-    yaml.dump(s.model_dump(mode="json", by_alias=True, exclude_none=True), buf)
+    yaml.dump(dump(s, exclude_none=True), buf)
     return "# the scenario exactly as it was run (extends and --set applied)\n" + buf.getvalue()
 
 
@@ -37,8 +38,11 @@ def summary(ens, scenario_file: str | None = None) -> dict:
     """summary.json: what was run (name, hash, seed, replications, version) and the answers."""
     from simulator import __version__
 
+    from simulator.ensemble.counting import counting_summary
+
     s = ens.scenario
     targets = ens.targets
+    counted = counting_summary(ens)
     return {
         "scenario": s.name, "scenario_file": scenario_file, "scenario_hash": ens.hash,
         "seed": ens.seed, "replications": ens.replications, "version": __version__,
@@ -51,6 +55,7 @@ def summary(ens, scenario_file: str | None = None) -> dict:
                                          "probability_met_se")},
             **{k: text_or_none(row[k]) for k in ("month_met_p10", "month_met_p50",
                                                  "month_met_p90")},
+            **counted.get(row["target"], {}),
         } for row in targets.to_dict("records")],
         "kpis": [{k: _num(v) for k, v in row.items()} for row in ens.kpis.to_dict("records")],
     }

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from simulator.report.data import Results
 from simulator.report.style import COLORS
 from simulator.report.i18n.text import band, cap, has_cjk, shorten, wrap
+from simulator.report.run.counting import counted_label
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
 HEADER_COLOR, ZEBRA, GRID = "#E8EEF4", "#F7F7F7", "#DDDDDD"
@@ -99,7 +100,7 @@ def target_rows(res: Results) -> list[list[str]]:
     t = res.t
     rows = []
     for r in res.targets.to_dict("records"):
-        rows.append([f"{cap(r['target_p'])} {res.type_label(r['type'])}", r["by"],
+        rows.append([f"{cap(r['target_p'])} {counted_label(res, r)}", r["by"],
                      t.pct(r["probability_met"]),
                      band(r["capacity_p50"], r["capacity_p10"], r["capacity_p90"], cap),
                      cap(r["gap_p50"]), t.month_or_never(r["month_met_p50"])])
@@ -110,7 +111,7 @@ def headline(res: Results, r: dict) -> str:
     """One sentence per target: '3000P 智算 by 2025-12: 4 % likely; median shortfall 2,410P'."""
     t = res.t
     p, n = float(r["probability_met"]), int(r["replications"])
-    fields = {"cap": cap(r["target_p"]), "label": res.type_label(r["type"]), "by": r["by"]}
+    fields = {"cap": cap(r["target_p"]), "label": counted_label(res, r), "by": r["by"]}
     if p == 0:
         head = t("h_none", n=f"{n:,}", **fields)
     elif p == 1:

@@ -8,6 +8,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
                       PlainSerializer, Tag, WithJsonSchema, model_serializer, model_validator)
 from pydantic_core import PydanticCustomError
 
+from simulator.scenario.schema_counting import CountRule, HardwareEntry
 from simulator.units import format_capacity, format_month, parse_capacity, parse_month, parse_rate
 
 # ---------------------------------------------------------------- unit types
@@ -81,6 +82,10 @@ class ComputeType(Strict):
     """English name for reports in English, e.g. AI"""
     precision: str | None = None
     """the precision its P are counted in, e.g. FP16"""
+    equivalents: dict[str, NonNegative] = {}
+    """P at each other precision per P of its own, e.g. {fp64: 0.5, fp16: 2}; missing counts 0"""
+    serves: dict[str, Positive] = {}
+    """types whose unmet demand its leftover capacity serves, P of theirs per P of its own"""
 
 
 class Target(Strict):
@@ -94,6 +99,10 @@ class Target(Strict):
     """capacity to reach [P]"""
     by: Month
     """deadline, inclusive"""
+    count: CountRule = "pool"
+    """how capacity counts: pool (its own type), {precision: fp64} or {types: [hpc, general]}"""
+    also_count: list[CountRule] = []
+    """further counting rules reported beside `count`"""
 
     @property
     def key(self) -> str:
@@ -136,8 +145,15 @@ class Phase(Strict):
     """name shown in reports, e.g. 二期"""
     name_en: str | None = None
     """English name for reports in English, e.g. Phase 2"""
-    capacity: dict[str, Annotated[Capacity, Field(gt=0)]] = Field(min_length=1)
-    """capacity per compute type [P]"""
+    capacity: dict[str, Annotated[Capacity, Field(gt=0)]] = Field({}, min_length=1)
+    """capacity per compute type [P]; with `hardware` derived from the units (if given too, it
+    overrides them, e.g. a derating)"""
+    hardware: dict[str, Annotated[int, Field(gt=0)]] = {}
+    """units of catalogue hardware, e.g. {h20: 2000}; needs `type`"""
+    type: str | None = None
+    """the compute type the hardware serves"""
+    power_kw: NonNegative | None = None
+    """IT power of the phase [kW]; default from the hardware, else capacity x power_kw_per_p"""
     online: Month | None = None
     """month the capacity counts from (for what is built or has a fixed date)"""
     start: Month | None = None
@@ -313,6 +329,8 @@ class Scenario(Strict):
     tenants: list[Tenant] = []
     scheduling: Scheduling = Scheduling()
     events: list[Event] = []
+    hardware: dict[Id, HardwareEntry] = {}
+    """hardware entries added to the shipped catalogue, or overriding its fields"""
 
     @model_serializer(mode="wrap")
     def _without_unset_scope(self, handler):

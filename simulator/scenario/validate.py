@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pydantic import ValidationError
 
 from simulator.errors import Problem, ScenarioError
+from simulator.scenario.hardware import check_counting, resolve_hardware
 from simulator.scenario.messages import KEY_MARK, combine_typos, from_pydantic, render_path, suggest
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month, whole_months
@@ -31,7 +32,11 @@ def scenario_from_dict(data: object, warnings: list[Problem] | None = None) -> S
         # on the next run.
         found = [from_pydantic(err, data) for err in exc.errors()]
         raise ScenarioError(combine_typos(found)) from None
+    hw_errors, hw_warns = check_counting(scenario)
+    if not hw_errors:
+        scenario = resolve_hardware(scenario)
     errors, warns = cross_check(scenario)
+    errors, warns = hw_errors + errors, hw_warns + warns
     if errors:
         raise ScenarioError([_with_path(p, data) for p in errors])
     if warnings is not None:
@@ -76,6 +81,7 @@ def _check_defaults(c: _Found) -> set[str]:
         for t in getattr(s.defaults, field):
             c.need_type(t, ("defaults", field, t, KEY_MARK))
     offered = {t for f in s.facilities for p in f.phases for t in p.capacity}
+    offered |= {u for t, ct in s.compute_types.items() if t in offered for u in ct.serves}
     for t in sorted((c.types & offered) - set(s.defaults.power_kw_per_p)):
         if not any(t in f.power_kw_per_p for f in s.facilities):
             c.warns.append(Problem(f"no power_kw_per_p for type {t!r}: its power and energy "

@@ -15,6 +15,7 @@ from simulator.report.data import Results, scenario_title
 from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page
 from simulator.report.style import register_font, report_rc
 from simulator.report.i18n.text import Text, band, cap, shorten
+from simulator.report.run.counting import counted_label
 
 DIFF_ROWS_PER_PAGE = 22
 
@@ -110,7 +111,8 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
         r = next(x for x in results if x.scenario.name == row["scenario"])
         tg = r.targets.set_index("target").loc[row["name"]]
         dp = row["diff_probability_met"]
-        rows.append([f"{cap(tg['target_p'])} {r.type_label(tg['type'])}{t.paren(tg['by'])}",
+        label = counted_label(r, {"type": tg["type"], "target": row["name"]})  # names a rule
+        rows.append([f"{cap(tg['target_p'])} {label}{t.paren(tg['by'])}",
                      row["label"], t.pct(row["probability_met"]),
                      "" if row["label"] == "A" or dp != dp else _pp(dp),
                      band(row["p50"], row["p10"], row["p90"], cap),
