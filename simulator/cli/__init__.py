@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from simulator.cli import analysis, run  # noqa: F401  (registers the commands)
+from simulator.cli import serve  # noqa: F401  (capsim serve: the workbench)
 from simulator.cli.app import EXIT_FAILED, _err, _state, app
 
 __all__ = ["app", "main"]
