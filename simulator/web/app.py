@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -155,6 +156,7 @@ def _valid(ws: Workspace, full: Path, text: str):
 def _run(ws: Workspace, runner: Runner, d: Draft) -> dict:
     from simulator.web.yaml_edit import set_value
 
+    began = time.perf_counter()
     ticket = runner.ticket(d.channel)
     full = _guard(lambda: ws.path(d.path))
     text = d.text
@@ -175,6 +177,7 @@ def _run(ws: Workspace, runner: Runner, d: Draft) -> dict:
         return {"superseded": True}
     out["answer"] = answers.answer(ens)
     out["assumptions"] = answers.assumptions(scenario)
+    out["server_s"] = round(time.perf_counter() - began, 3)
     return out
 
 

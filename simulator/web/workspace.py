@@ -69,7 +69,7 @@ class Workspace:
     def check_extends(self, path: Path, text: str) -> list[Problem]:
         """Problems where the `extends` chain from `text` leaves the workspace (one per link)."""
         problems, seen = [], set()
-        while True:
+        while "extends" in text:
             try:
                 data, _ = read_document(path, text=text)
             except ScenarioError:
@@ -92,3 +92,4 @@ class Workspace:
                 return problems  # a cycle or a missing file: the loader says so
             seen.add(resolved)
             path, text = base, resolved.read_text(encoding="utf-8", errors="replace")
+        return problems

@@ -77,6 +77,7 @@ def set_value(text: str, path: str, value) -> str:
     doc = _yaml().load(text)
     if not isinstance(doc, dict):
         raise ValueError("the scenario is not a mapping")
+    before = _dump(doc)
     segs = path.split(".")
     node, key = doc, ""
     for seg in segs[:-1]:
@@ -87,17 +88,17 @@ def set_value(text: str, path: str, value) -> str:
     if not isinstance(node, dict):
         raise ValueError(f"{path}: cannot set a list item's field by position")
     node[segs[-1]] = _plain_value(value)
-    return keep_layout(text, doc)
+    return keep_layout(text, before, _dump(doc))
 
 
-def keep_layout(original: str, doc) -> str:
-    """The dump of `doc`, but every line it did not change taken from `original` as it was.
+def keep_layout(original: str, before: str, after: str) -> str:
+    """`after` (the dump of the changed document), but every line it did not change taken from
+    `original` as it was.
 
-    ruamel's dump loses column alignment; lines are matched between the dump of the unchanged
-    text and the dump of the changed document, so only the changed lines are re-written.
+    ruamel's dump loses column alignment; lines are matched between `before` (the dump of the
+    unchanged text) and `after`, so only the changed lines are re-written.
     """
-    before = _dump(_yaml().load(original)).splitlines(keepends=True)
-    after = _dump(doc).splitlines(keepends=True)
+    before, after = before.splitlines(keepends=True), after.splitlines(keepends=True)
     lines = original.splitlines(keepends=True)
     if len(before) != len(lines):
         return "".join(after)

@@ -2,7 +2,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const state = { path: null, answer: null, assumptions: null, fields: [], horizon: null, pins: [],
-                seq: 0, controller: null, t0: null, latencies: [] };
+                seq: 0, controller: null, t0: null, latencies: [], serverTimes: [] };
 window.capsim = state;
 let editor, timer = null;
 
@@ -44,7 +44,7 @@ async function run(edits) {
   render();
   if (state.t0 !== null) {
     const ms = performance.now() - state.t0;
-    state.latencies.push(ms); state.t0 = null;
+    state.latencies.push(ms); state.serverTimes.push(res.server_s * 1000); state.t0 = null;
     status(`${t("updated")} · ${(ms / 1000).toFixed(2)} s`, "ok");
   } else status(`${t("updated")} · ${res.answer.replications.toLocaleString()}×`, "ok");
   document.body.dataset.updated = String(seq);

@@ -51,7 +51,7 @@ const Form = (() => {
 
   function render(root, fields, horizon, edit) {
     const open = new Set([...root.querySelectorAll("details[open]")].map((d) => d.dataset.key));
-    const first = !root.childElementCount;
+    const first = !root.childElementCount, top = root.scrollTop;
     root.innerHTML = "";
     const groups = {};
     const group = (key, title) => {
@@ -88,6 +88,7 @@ const Form = (() => {
     });
     ["build", "negot", "events", "sched", "growth"].forEach((k) => groups[k] && root.appendChild(groups[k]));
     if (first && groups.growth) groups.growth.open = false;
+    root.scrollTop = top;  // an edit keeps the form where the planner was
   }
   return { render };
 })();
