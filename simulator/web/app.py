@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from contextlib import asynccontextmanager
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -53,11 +54,29 @@ def plotly_js() -> Path:
     return Path(spec.submodule_search_locations[0]) / "package_data" / "plotly.min.js"
 
 
-def create_app(workspace: str | os.PathLike, token: str | None = None) -> FastAPI:
-    """The app serving `workspace`; with `token`, every request must carry it (URL or cookie)."""
+def create_app(workspace: str | os.PathLike, token: str | None = None,
+               workers: int = 1) -> FastAPI:
+    """The app serving `workspace`; with `token`, every request must carry it (URL or cookie).
+
+    `workers` > 1 runs the replications on that many local processes, started with the server
+    and ended with it.
+    """
     ws = Workspace(workspace)
     runner = Runner()
-    app = FastAPI(title="capsim workbench", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        from simulator.ensemble.executors import executor_for
+
+        with executor_for(workers) as (executor, count):
+            runner.executor, runner.workers = executor, count
+            try:
+                yield
+            finally:
+                runner.executor, runner.workers = None, 1
+
+    app = FastAPI(title="capsim workbench", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     app.state.workspace, app.state.runner = ws, runner
 
     if token:

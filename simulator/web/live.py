@@ -1,6 +1,7 @@
 """Run ensembles for the page: a newer edit cancels the run it supersedes; recent ones are kept.
 
-A run goes through `run_ensemble` in batches of BATCH replications; between batches it checks
+A run goes through `run_ensemble` in batches of BATCH replications (in this process, or on the
+server's worker processes); as batches finish it checks
 whether a newer edit has arrived on its channel and, if so, stops (the numbers of a run do not
 depend on the batching, so small batches cost nothing in reproducibility).
 """
@@ -23,6 +24,7 @@ class Runner:
     """One per server: the latest edit of each channel, and a small cache of ensembles."""
 
     def __init__(self) -> None:
+        self.executor, self.workers = None, 1  # set by the server while it runs
         self._lock = threading.Lock()
         self._latest: dict[str, int] = {}
         self._cache: OrderedDict[tuple, object] = OrderedDict()
@@ -54,7 +56,8 @@ class Runner:
             if channel is not None and self.stale(channel, ticket):
                 raise Superseded()
 
-        ens = run_ensemble(scenario, replications, seed, batch_size=BATCH, progress=progress)
+        ens = run_ensemble(scenario, replications, seed, self.executor, batch_size=BATCH,
+                           workers=self.workers, progress=progress)
         with self._lock:
             self._cache[key] = ens
             while len(self._cache) > KEEP:

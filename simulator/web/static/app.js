@@ -130,7 +130,7 @@ async function loadFiles(select) {
 function pin() {
   if (!state.answer || state.pins.length >= 4) return;
   const letter = "ABCD"[state.pins.length];
-  const dirty = state.savedText !== editor.get() ? (LANG === "zh" ? "（未保存）" : " (unsaved)") : "";
+  const dirty = state.savedText !== editor.get() ? "*" : "";
   state.pins.push({ label: `${letter} · ${pick(state.answer, "name")}${dirty}`, answer: state.answer, assumptions: state.assumptions });
   $("pin").disabled = state.pins.length >= 4;
   renderCompare();

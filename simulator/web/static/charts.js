@@ -5,7 +5,7 @@ const Charts = (() => {
   const C = { band: "rgba(31,89,168,0.18)", p50: "#1f59a8", target: "#c0392b", served: "#1b9e77",
               unmet: "rgba(214,96,77,0.55)", demand: "#444", build: "#f0a04b", online: "#1f59a8" };
   const PINS = ["#1f59a8", "#d6604d", "#1b9e77", "#8e44ad"];
-  const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
 
   function layout(extra) {
     return Object.assign({
@@ -57,27 +57,30 @@ const Charts = (() => {
 
   function gantt(el, a) {
     const traces = [], end = a.months[a.months.length - 1], first = a.months[0];
-    const rows = a.phases.slice().reverse();
-    const label = (p) => pick(p, "facility_name") + " · " + pick(p, "phase_name");
+    const rows = a.phases.slice().reverse(), shown = new Set();
+    const legend = (k) => (shown.has(k) ? false : (shown.add(k), true));
+    const short = (x, n) => (x.length > n ? x.slice(0, n - 1) + "…" : x);
+    const label = (p) => short(pick(p, "facility_name"), LANG === "zh" ? 14 : 26) + " · " + short(pick(p, "phase_name"), 10);
     rows.forEach((p, i) => {
       const y = label(p), on = p.online_p50, st = p.start_p50;
-      const show = i === rows.length - 1;
       if (!p.fixed_online && st && on && on > st) {
         traces.push({ x: [st < first ? first : st, on], y: [y, y], mode: "lines", line: { color: C.build, width: 14 },
-                      name: t("building"), legendgroup: "b", showlegend: show, hoverinfo: "skip" });
+                      name: t("building"), legendgroup: "b", showlegend: legend("b"), hoverinfo: "skip" });
       }
       if (on && on <= end) {
         traces.push({ x: [on < first ? first : on, end], y: [y, y], mode: "lines", line: { color: C.online, width: 14 },
-                      name: t("online"), legendgroup: "o", showlegend: show, hoverinfo: "skip" });
+                      name: t("online"), legendgroup: "o", showlegend: legend("o"), hoverinfo: "skip" });
       }
       if (!p.fixed_online && p.online_p10) {
         traces.push({ x: [p.online_p10, p.online_p50, p.online_p90], y: [y, y, y], mode: "lines+markers",
-                      line: { color: "#111", width: 1.5 }, marker: { size: 7, symbol: "line-ns-open", color: "#111" }, showlegend: false,
+                      line: { color: "#111", width: 1.5 }, marker: { size: 9, symbol: "line-ns-open", color: "#111" },
+                      name: t("online") + " P10–P90", legendgroup: "u", showlegend: legend("u"),
                       hovertemplate: t("online") + " P10 " + p.online_p10 + " · P50 " + p.online_p50 + " · P90 " + p.online_p90 + "<extra>" + p.capacity + "</extra>" });
       }
     });
-    const lay = layout({ hovermode: "closest", margin: { l: 230, r: 16, t: 12, b: 36 } });
-    lay.yaxis = { automargin: true, tickfont: { size: 12 } };
+    const lay = layout({ hovermode: "closest", margin: { l: 250, r: 16, t: 12, b: 36 } });
+    lay.yaxis = { automargin: false, tickfont: { size: 12 } };
+    lay.xaxis.range = [first, end];
     Plotly.react(el, traces, lay, CONFIG);
   }
 

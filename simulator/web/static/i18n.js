@@ -10,7 +10,7 @@ const WORDS = {
   gantt: ["建设进度（开工 → 投运 P10–P90）", "Build-out (start → online, P10–P90)"],
   demand: ["需求、已服务与缺口", "Demand, served and unmet"],
   money: ["资金（百万元，累计）", "Money (million CNY, cumulative)"],
-  compare: ["情景对比", "Compare"], overlay: ["容量中位数与区间叠加", "Capacity P50 and band, overlaid"],
+  compare: ["情景对比（* 为未保存的修改）", "Compare (* unsaved changes)"], overlay: ["容量中位数与区间叠加", "Capacity P50 and band, overlaid"],
   diff: ["假设差异", "Assumptions that differ"],
   filename: ["文件名", "File name"], sname: ["情景名称", "Scenario name"],
   savehelp: ["新文件 extends 当前文件，只写入改动的内容。", "The new file extends the open one and holds only what changed."],
