@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import socket
 from pathlib import Path
 
 import typer
@@ -25,6 +26,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (in use, no such address), or None."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 @app.command()
 def serve(workspace: Path = typer.Argument(Path("scenarios"), help="Folder of scenario files."),
           host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by "
@@ -43,6 +57,10 @@ def serve(workspace: Path = typer.Argument(Path("scenarios"), help="Folder of sc
         raise typer.Exit(EXIT_INPUT)
     if not workspace.is_dir():
         _err(f"{workspace}: not a folder of scenario files")
+        raise typer.Exit(EXIT_INPUT)
+    problem = port_problem(host, port)
+    if problem:
+        _err(f"error: cannot listen on {host}:{port}: {problem} (try another --port)")
         raise typer.Exit(EXIT_INPUT)
     token = None if is_loopback(host) else secrets.token_urlsafe(18)
     web = create_app(workspace, token, workers)

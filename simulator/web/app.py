@@ -90,6 +90,13 @@ def create_app(workspace: str | os.PathLike, token: str | None = None,
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
             return response
 
+    _page_routes(app)
+    _api_routes(app, ws, runner)
+    return app
+
+
+def _page_routes(app: FastAPI) -> None:
+    """The page and its assets: ours, Plotly's from its wheel, the report's CJK font."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", response_class=HTMLResponse)
@@ -105,6 +112,9 @@ def create_app(workspace: str | os.PathLike, token: str | None = None,
     def font():
         return FileResponse(FONT, media_type="font/ttf")
 
+
+def _api_routes(app: FastAPI, ws: Workspace, runner: Runner) -> None:
+    """The JSON API the page calls; each route hands on to a plain function below."""
     @app.get("/api/files")
     def files():
         return {"workspace": ws.root.name, "files": ws.files()}
@@ -129,21 +139,23 @@ def create_app(workspace: str | os.PathLike, token: str | None = None,
 
     @app.post("/api/download/{kind}")
     def download(kind: str, d: Draft):
-        from simulator.web.downloads import KINDS, run_files
+        return _download(ws, runner, kind, d)
 
-        if kind not in KINDS:
-            raise HTTPException(404, f"no download {kind!r}")
-        full = _guard(lambda: ws.path(d.path))
-        scenario, problems = _valid(ws, full, d.text)
-        if scenario is None:
-            raise HTTPException(422, "; ".join(p["text"] for p in problems))
-        ens = runner.ensemble(scenario, d.replications, d.seed)
-        data = run_files(ens, full.stem, d.path, kind, d.lang)
-        name = kind if kind != "run.zip" else f"{full.stem}.zip"
-        return Response(data, media_type=KINDS[kind],
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    return app
+def _download(ws: Workspace, runner: Runner, kind: str, d: Draft) -> Response:
+    from simulator.web.downloads import KINDS, run_files
+
+    if kind not in KINDS:
+        raise HTTPException(404, f"no download {kind!r}")
+    full = _guard(lambda: ws.path(d.path))
+    scenario, problems = _valid(ws, full, d.text)
+    if scenario is None:
+        raise HTTPException(422, "; ".join(p["text"] for p in problems))
+    ens = runner.ensemble(scenario, d.replications, d.seed)
+    data = run_files(ens, full.stem, d.path, kind, d.lang)
+    name = kind if kind != "run.zip" else f"{full.stem}.zip"
+    return Response(data, media_type=KINDS[kind],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _guard(fn):

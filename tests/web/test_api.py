@@ -148,3 +148,19 @@ def test_loopback_detection():
 
     assert all(map(is_loopback, ["127.0.0.1", "localhost", "::1", "127.3.4.5", "[::1]"]))
     assert not any(map(is_loopback, ["0.0.0.0", "192.168.1.4", "example.org", "::"]))
+
+
+def test_serve_refuses_a_missing_folder_and_a_port_in_use(tmp_path):
+    import socket
+
+    run = [sys.executable, "-m", "simulator", "serve"]
+    r = subprocess.run(run + [str(tmp_path / "nope")], capture_output=True, text=True)
+    assert r.returncode == 2 and "not a folder" in r.stderr and "Traceback" not in r.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run(run + [str(tmp_path), "--port", str(port)], capture_output=True,
+                           text=True, timeout=60)
+    assert r.returncode == 2 and "cannot listen on 127.0.0.1" in r.stderr
+    assert r.stdout == ""  # no address printed that does not answer
