@@ -79,6 +79,16 @@ def create_app(workspace: str | os.PathLike, token: str | None = None,
                   lifespan=lifespan)
     app.state.workspace, app.state.runner = ws, runner
 
+    if not token:
+        @app.middleware("http")
+        async def loopback_names_only(request: Request, call_next):
+            # Without a token, only pages this machine names by a loopback address may call
+            # (a site that re-points its own name at 127.0.0.1 cannot read the workspace).
+            host = request.headers.get("host", "").rsplit(":", 1)[0].strip("[]")
+            if not _loopback_name(host):
+                return JSONResponse({"detail": f"host {host!r} refused"}, status_code=403)
+            return await call_next(request)
+
     if token:
         @app.middleware("http")
         async def require_token(request: Request, call_next):
@@ -156,6 +166,17 @@ def _download(ws: Workspace, runner: Runner, kind: str, d: Draft) -> Response:
     name = kind if kind != "run.zip" else f"{full.stem}.zip"
     return Response(data, media_type=KINDS[kind],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _loopback_name(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _guard(fn):

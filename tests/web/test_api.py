@@ -22,6 +22,7 @@ from simulator.web.app import create_app
 from simulator.web.live import Runner, Superseded
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
+LOCAL = "http://127.0.0.1:8765"
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def ws(tmp_path):
 
 @pytest.fixture
 def client(ws):
-    return TestClient(create_app(ws))
+    return TestClient(create_app(ws), base_url=LOCAL)
 
 
 def _text(ws, name="dianjun-baseline.yaml"):
@@ -126,7 +127,7 @@ def test_xlsx_download_is_what_write_run_writes(client, ws):
 
 
 def test_a_token_is_required_when_one_is_set(ws):
-    c = TestClient(create_app(ws, token="s3cret"))
+    c = TestClient(create_app(ws, token="s3cret"), base_url=LOCAL)
     assert c.get("/api/files").status_code == 403
     assert c.get("/?token=wrong").status_code == 403
     assert c.get("/?token=s3cret").status_code == 200
@@ -164,3 +165,11 @@ def test_serve_refuses_a_missing_folder_and_a_port_in_use(tmp_path):
                            text=True, timeout=60)
     assert r.returncode == 2 and "cannot listen on 127.0.0.1" in r.stderr
     assert r.stdout == ""  # no address printed that does not answer
+
+
+def test_without_a_token_only_loopback_names_are_served(ws):
+    c = TestClient(create_app(ws), base_url=LOCAL)
+    assert c.get("/api/files", headers={"host": "127.0.0.1:8765"}).status_code == 200
+    assert c.get("/api/files", headers={"host": "localhost:8765"}).status_code == 200
+    assert c.get("/api/files", headers={"host": "[::1]:8765"}).status_code == 200
+    assert c.get("/api/files", headers={"host": "evil.example:8765"}).status_code == 403
