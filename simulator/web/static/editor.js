@@ -68,10 +68,20 @@ const Editor = (() => {
     });
   }
 
+  function newline(c) {
+    // A new line lines up with the keys of the mapping above (inside a list item, after "- "),
+    // one level deeper after a key that opens a block.
+    const cur = c.getCursor(), text = c.getLine(cur.line).slice(0, cur.ch);
+    const m = text.match(/^(\s*)(-\s+)?/);
+    let indent = m[1].length + (m[2] ? m[2].length : 0);
+    if (/:\s*$/.test(text.replace(/\s+#.*$/, ""))) indent += 2;
+    c.replaceSelection("\n" + " ".repeat(indent), "end");
+  }
+
   function create(parent, onChange) {
     cm = CodeMirror(parent, {
       mode: "yaml", lineNumbers: true, indentUnit: 2, tabSize: 2, lineWrapping: false,
-      extraKeys: { "Ctrl-Space": "autocomplete", Tab: (c) => c.replaceSelection("  ") },
+      extraKeys: { "Ctrl-Space": "autocomplete", Tab: (c) => c.replaceSelection("  "), Enter: newline },
       gutters: ["CodeMirror-lint-markers", "CodeMirror-linenumbers"],
       lint: { getAnnotations: lint, lintOnChange: false }, hintOptions: { hint, completeSingle: false },
     });
