@@ -63,6 +63,7 @@ function showProblems(problems, warnings) {
     if (p.here && p.line) li.addEventListener("click", () => editor.goto(p.line, p.column));
     ul.appendChild(li);
   });
+  document.body.classList.toggle("stale", problems.length > 0);
   const inv = $("invalid");
   inv.hidden = !problems.length;
   inv.textContent = problems.length ? `${problems.length} ${t("problems")}: ${problems[0].text}` : "";
