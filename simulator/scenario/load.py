@@ -86,15 +86,19 @@ def parse_set(text: str) -> tuple[str, object]:
 
 # ---------------------------------------------------------------- the public entry points
 def load_scenario(path: str | os.PathLike, overrides: dict[str, object] | None = None,
-                  warnings: list[Problem] | None = None, *, text: str | None = None) -> Scenario:
+                  warnings: list[Problem] | None = None, *, text: str | None = None,
+                  raw: list | None = None) -> Scenario:
     """Read a scenario file (following `extends`), apply `overrides`, validate; or raise.
 
     `overrides` maps dotted paths to values, as `--set` does:
     {"facilities.nacic.phases.p2.start": "2024-09"}. Strings are taken as they are.
     Every problem comes back at once in the ScenarioError, each located in the file it came from.
-    `text` stands for the file's content (the workbench's unsaved editor buffer).
+    `text` stands for the file's content (the workbench's unsaved editor buffer); `raw`, when
+    given, receives the merged raw mapping with its positions (where each value stands).
     """
     data = resolve_raw(path, overrides, text=text)
+    if raw is not None:
+        raw.append(data)
     found: list[Problem] = []
     try:
         scenario = scenario_from_dict(data, found)

@@ -26,7 +26,8 @@ def problem_json(p: Problem, shown_file: str | None) -> dict:
 
 
 def check(path: Path, text: str, shown: Callable[[str], str]):
-    """(scenario or None, problems, warnings) for the editor's text standing at `path`.
+    """(scenario or None, problems, warnings, raw) for the editor's text standing at `path`;
+    `raw` is the merged mapping with the position of every value (None when invalid).
 
     `shown(file)` is the name the page uses for a file. A problem in the open text keeps its
     line; one in a file it extends says which file.
@@ -34,11 +35,12 @@ def check(path: Path, text: str, shown: Callable[[str], str]):
     from simulator.scenario.load import load_scenario
 
     warnings: list[Problem] = []
+    raw: list = []
     try:
-        scenario = load_scenario(path, None, warnings, text=text)
+        scenario = load_scenario(path, None, warnings, text=text, raw=raw)
     except ScenarioError as exc:
-        return None, [_located(p, path, shown) for p in exc.problems], []
-    return scenario, [], [_located(p, path, shown) for p in warnings]
+        return None, [_located(p, path, shown) for p in exc.problems], [], None
+    return scenario, [], [_located(p, path, shown) for p in warnings], raw[0]
 
 
 def _located(p: Problem, path: Path, shown: Callable[[str], str]) -> dict:
@@ -133,6 +135,48 @@ def form_fields(s) -> list[dict]:
     fields.append({"kind": "choice", "path": "scheduling.policy", "what": "policy",
                    "value": s.scheduling.policy, "choices": ["priority", "proportional"]})
     return fields
+
+
+def place_fields(fields: list[dict], raw, path: Path, text: str) -> list[dict]:
+    """Give each scalar field written in the open text `at`: {line, start, end} (1-based line,
+    0-based columns) of its value, so the page can change that value in place."""
+    lines = text.splitlines()
+    for f in fields:
+        if f["kind"] == "duration":
+            continue
+        where = _value_where(raw, f["path"].split("."))
+        if not where or where[0] != str(path) or not where[1] or where[1] > len(lines):
+            continue  # inherited from the file it extends: the server writes it in
+        line, start = where[1], where[2] - 1
+        end = _token_end(lines[line - 1], start)
+        if end > start:
+            f["at"] = {"line": line, "start": start, "end": end}
+    return fields
+
+
+def _value_where(node, segs: list[str]):
+    key = ""
+    for seg in segs[:-1]:
+        if isinstance(node, list):
+            node = next((x for i, x in enumerate(node) if isinstance(x, dict) and str(
+                x.get("id", f"p{i + 1}" if key == "phases" else None)) == seg), None)
+        elif isinstance(node, dict):
+            node = node.get(seg)
+        key = seg
+        if node is None:
+            return None
+    return getattr(node, "vpos", {}).get(segs[-1]) if isinstance(node, dict) else None
+
+
+def _token_end(line: str, start: int) -> int:
+    """The end of a plain or quoted scalar beginning at `start` (flow or block context)."""
+    if start < len(line) and line[start] in "'\"":
+        close = line.find(line[start], start + 1)
+        return close + 1 if close > start else start
+    end = start
+    while end < len(line) and line[end] not in ",}]" and line[end:end + 2] != " #":
+        end += 1
+    return len(line[:end].rstrip())
 
 
 def _duration(d) -> dict | float:

@@ -201,7 +201,7 @@ def _valid(ws: Workspace, full: Path, text: str):
     outside = ws.check_extends(full, text)
     if outside:
         return None, [problem_json(p, ws.relative(full)) | {"here": True} for p in outside]
-    scenario, problems, _ = answers.check(full, text, _shown(ws))
+    scenario, problems, _, _ = answers.check(full, text, _shown(ws))
     return scenario, problems
 
 
@@ -218,11 +218,12 @@ def _run(ws: Workspace, runner: Runner, d: Draft) -> dict:
     if outside:
         problems = [answers.problem_json(p, ws.relative(full)) | {"here": True} for p in outside]
         return {"ok": False, "text": text, "problems": problems, "warnings": []}
-    scenario, problems, warnings = answers.check(full, text, _shown(ws))
+    scenario, problems, warnings, raw = answers.check(full, text, _shown(ws))
     out = {"ok": scenario is not None, "text": text, "problems": problems, "warnings": warnings}
     if scenario is None:
         return out
-    out.update(fields=answers.form_fields(scenario), horizon=answers.horizon(scenario))
+    fields = answers.place_fields(answers.form_fields(scenario), raw, full, text)
+    out.update(fields=fields, horizon=answers.horizon(scenario))
     try:
         ens = runner.ensemble(scenario, d.replications, d.seed, d.channel, ticket)
     except Superseded:

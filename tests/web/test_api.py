@@ -173,3 +173,21 @@ def test_without_a_token_only_loopback_names_are_served(ws):
     assert c.get("/api/files", headers={"host": "localhost:8765"}).status_code == 200
     assert c.get("/api/files", headers={"host": "[::1]:8765"}).status_code == 200
     assert c.get("/api/files", headers={"host": "evil.example:8765"}).status_code == 403
+
+
+def test_fields_written_in_the_text_say_where_their_value_stands(client, ws):
+    text = _text(ws)
+    r = client.post("/api/run", json={"path": "dianjun-baseline.yaml", "text": text,
+                                      "replications": 10}).json()
+    lines = text.splitlines()
+    placed = {f["path"]: lines[f["at"]["line"] - 1][f["at"]["start"]:f["at"]["end"]]
+              for f in r["fields"] if "at" in f}
+    assert placed["facilities.nacic.phases.p2.start"] == "2024-03"
+    assert placed["tenants.ctrip.sign.latest"] == "2024-12"  # inside a flow mapping
+    assert placed["tenants.sugon.growth"] == "15%"
+    assert placed["scheduling.policy"] == "priority"
+    assert "tenants.ctrip.growth" not in placed  # not written: the server adds it
+    slips = client.post("/api/run", json={"path": "dianjun-p2-slips.yaml", "replications": 10,
+                                          "text": _text(ws, "dianjun-p2-slips.yaml")}).json()
+    assert [f["path"] for f in slips["fields"] if "at" in f] == [
+        "facilities.nacic.phases.p2.start"]  # the rest is inherited from the baseline

@@ -40,7 +40,7 @@ async function run(edits) {
   if (!res.ok) { status(t("invalid"), "bad"); return; }
   state.answer = res.answer; state.assumptions = res.assumptions;
   state.fields = res.fields; state.horizon = res.horizon;
-  Form.render($("form"), res.fields, res.horizon, (e) => { state.t0 = performance.now(); run(e); });
+  Form.render($("form"), res.fields, res.horizon, formEdit);
   render();
   if (state.t0 !== null) {
     const ms = performance.now() - state.t0;
@@ -48,6 +48,21 @@ async function run(edits) {
     status(`${t("updated")} · ${(ms / 1000).toFixed(2)} s`, "ok");
   } else status(`${t("updated")} · ${res.answer.replications.toLocaleString()}×`, "ok");
   document.body.dataset.updated = String(seq);
+}
+
+function formEdit(edit) {
+  // A value written in the open text changes in place (the server only re-reads the text);
+  // anything else (a new key, an inherited value, a distribution) is written by the server.
+  state.t0 = performance.now();
+  const [path] = Object.keys(edit), value = edit[path];
+  const f = state.fields.find((x) => x.path === path);
+  if (f && f.at && Object.keys(edit).length === 1 && (typeof value === "number" || typeof value === "string")) {
+    const lines = editor.get().split("\n"), line = lines[f.at.line - 1];
+    lines[f.at.line - 1] = line.slice(0, f.at.start) + String(value) + line.slice(f.at.end);
+    editor.set(lines.join("\n"), true);
+    return run();
+  }
+  return run(edit);
 }
 
 function showProblems(problems, warnings) {
@@ -179,7 +194,7 @@ async function main() {
   }));
   $("lang").addEventListener("click", () => {
     LANG = LANG === "zh" ? "en" : "zh"; localStorage.setItem("capsim.lang", LANG); applyWords();
-    if (state.fields.length) Form.render($("form"), state.fields, state.horizon, (e) => { state.t0 = performance.now(); run(e); });
+    if (state.fields.length) Form.render($("form"), state.fields, state.horizon, formEdit);
     render();
   });
   $("file").addEventListener("change", () => openFile($("file").value));
