@@ -5,7 +5,7 @@ phase 2's start slider back and forth with the mouse. The page times each change
 slider's `change` event (the release) to the end of the last Plotly redraw after the new answer
 (P(met) cards, fan, Gantt, demand, money). Prints n, min and median, and the machine's load.
 
-    .venv/bin/python benchmarks/web_latency.py [--n 9]
+    .venv/bin/python benchmarks/web_latency.py [--n 9] [--server-cpu]
 """
 
 from __future__ import annotations
@@ -49,10 +49,39 @@ def measure(n: int) -> list[float]:
                     d.execute_script("return window.capsim.serverTimes")[1:])
 
 
+def server_cpu(n: int) -> list[float]:
+    """CPU seconds of the `/api/run` handler in this process (no workers), per update: the
+    load-independent cost of validating, simulating 1,000 replications and building the tables."""
+    import time
+    import warnings
+
+    from simulator.web.app import Draft, _run
+    from simulator.web.live import Runner
+    from simulator.web.workspace import Workspace
+
+    warnings.simplefilter("ignore")
+    ws, runner = Workspace(ROOT / "scenarios"), Runner()
+    text = ws.read("dianjun-baseline.yaml")
+    out = []
+    for month in months(n):
+        edited = text.replace("start: 2024-03", f"start: {month // 12}-{month % 12 + 1:02d}")
+        began = time.process_time()
+        _run(ws, runner, Draft(path="dianjun-baseline.yaml", text=edited))
+        out.append(time.process_time() - began)
+    return out[1:]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=9)
+    parser.add_argument("--server-cpu", action="store_true",
+                        help="measure the server's CPU seconds per update instead (no browser)")
     args = parser.parse_args()
+    if args.server_cpu:
+        cpu = server_cpu(args.n)
+        print(f"server CPU per update (validate, simulate 1,000, tables), one process: "
+              f"n={len(cpu)}, min={min(cpu):.2f} s, median={statistics.median(cpu):.2f} s")
+        return
     if browser_missing():
         sys.exit(f"cannot measure: {browser_missing()}")
     ms, server = measure(args.n)
