@@ -63,8 +63,18 @@ def test_planner_flow_in_chromium(tmp_path):
         assert len(_pmet(d)) == 2
         d.save_screenshot(str(shots / "workbench-zh.png"))
 
-        # A typo in the YAML: the CLI's message, at its line, in the editor and the list.
+        # Completion from the JSON Schema: the keys of the mapping the cursor is in.
         d.find_element(By.CSS_SELECTOR, '[data-tab="yaml"]').click()
+        _js(d, """const cm = window.capsimEditor, i = cm.getValue().indexOf('  max_utilization');
+                  cm.focus(); cm.setCursor(cm.posFromIndex(i + 2));""")
+        d.find_element(By.CSS_SELECTOR, ".CodeMirror textarea").send_keys("l")
+        WebDriverWait(d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".CodeMirror-hint"))
+        hints = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".CodeMirror-hint")]
+        assert hints and all(h.startswith("leave_after_unserved_months") for h in hints)
+        _js(d, "window.capsimEditor.closeHint(); window.capsimEditor.undo()")
+        n = wait_updated(d, n)
+
+        # A typo in the YAML: the CLI's message, at its line, in the editor and the list.
         _replace_in_editor(d, "policy: priority", "policy: prioritty")
         WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#problems li.err"))
         [li] = d.find_elements(By.CSS_SELECTOR, "#problems li.err")

@@ -44,9 +44,29 @@ const Editor = (() => {
     return node;
   }
 
+  function choices(node) {
+    // The allowed values of a field (an enum, or consts and enums under anyOf).
+    if (!node) return [];
+    if (node.$ref) return choices(schema.$defs[node.$ref.split("/").pop()]);
+    if (node.enum) return node.enum.filter((v) => v !== null);
+    if (node.const !== undefined) return [node.const];
+    return (node.anyOf || node.oneOf || []).flatMap(choices);
+  }
+
+  function valueHint(editor, cur, m) {
+    const col = m[1].length + (m[2] ? m[2].length : 0);
+    const parent = nodeAt(pathAt(cur.line, col, !!m[2]));
+    const field = parent && parent.properties ? parent.properties[m[3]] : null;
+    const typed = m[4] || "";
+    const list = choices(field).map(String).filter((v) => v.startsWith(typed));
+    return list.length ? { list, from: CodeMirror.Pos(cur.line, cur.ch - typed.length), to: cur } : null;
+  }
+
   function hint(editor) {
     if (!schema) return null;
     const cur = editor.getCursor(), text = editor.getLine(cur.line).slice(0, cur.ch);
+    const v = text.match(/^(\s*)(-\s+)?([A-Za-z_][\w-]*):\s+([\w-]*)$/);
+    if (v) return valueHint(editor, cur, v);
     const m = text.match(/^(\s*)(-\s+)?([A-Za-z_][\w-]*)?$/);
     if (!m) return null;
     const col = m[1].length + (m[2] ? m[2].length : 0);
