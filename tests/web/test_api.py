@@ -191,3 +191,23 @@ def test_fields_written_in_the_text_say_where_their_value_stands(client, ws):
                                           "text": _text(ws, "dianjun-p2-slips.yaml")}).json()
     assert [f["path"] for f in slips["fields"] if "at" in f] == [
         "facilities.nacic.phases.p2.start"]  # the rest is inherited from the baseline
+
+
+@pytest.mark.slow  # draws the PDF report
+def test_run_zip_holds_what_capsim_run_writes(client, ws, tmp_path):
+    import zipfile
+
+    r = client.post("/api/download/run.zip", json={
+        "path": "dianjun-p2-slips.yaml", "text": _text(ws, "dianjun-p2-slips.yaml"),
+        "replications": 40, "seed": 5})
+    assert r.status_code == 200
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    names = set(z.namelist())
+    assert {"dianjun-p2-slips/summary.json", "dianjun-p2-slips/report.pdf",
+            "dianjun-p2-slips/results.xlsx", "dianjun-p2-slips/scenario.resolved.yaml"} <= names
+    out = tmp_path / "cli"
+    subprocess.run([sys.executable, "-m", "simulator", "run", "dianjun-p2-slips.yaml", "-n", "40",
+                    "--seed", "5", "--no-report", "--out", str(out), "-q"], cwd=ws, check=True,
+                   capture_output=True)
+    for name in ("monthly.csv", "kpis.csv", "targets.csv", "scenario.resolved.yaml"):
+        assert z.read(f"dianjun-p2-slips/{name}") == (out / name).read_bytes(), name
