@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def served(workspace: Path, timeout_s: float = 60.0):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(workspace),
                              "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout_s
@@ -58,11 +59,11 @@ def served(workspace: Path, timeout_s: float = 60.0):
                 time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
+        proc.terminate()  # uvicorn shuts down and ends its worker processes
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the server and its workers: its own group
             proc.wait()
 
 
