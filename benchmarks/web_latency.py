@@ -32,10 +32,10 @@ def months(n: int) -> list[int]:
     return [early + k // 2 if k % 2 == 0 else late - k // 2 for k in range(n + 1)]
 
 
-def measure(n: int) -> list[float]:
+def measure(n: int, workers: int | None = None) -> list[float]:
     with tempfile.TemporaryDirectory(prefix="capsim-bench-") as tmp:
         ws = copy_scenarios(ROOT, Path(tmp) / "ws")
-        with served(ws) as url, chromium() as d:
+        with served(ws, workers=workers) as url, chromium() as d:
             d.get(url)
             seq = wait_updated(d, 0)
             d.execute_script("arguments[0].scrollIntoView()", d.find_element(
@@ -74,6 +74,8 @@ def server_cpu(n: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=9)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="the server's worker processes (default: capsim serve's, 2 here)")
     parser.add_argument("--server-cpu", action="store_true",
                         help="measure the server's CPU seconds per update instead (no browser)")
     args = parser.parse_args()
@@ -84,9 +86,9 @@ def main() -> None:
         return
     if browser_missing():
         sys.exit(f"cannot measure: {browser_missing()}")
-    ms, server = measure(args.n)
+    ms, server = measure(args.n, args.workers)
     print(f"slider release -> updated P(met) and charts, baseline, 1,000 replications, "
-          f"headless Chromium: n={len(ms)}, min={min(ms) / 1000:.2f} s, "
+          f"workers {args.workers or 'default'}, headless Chromium: n={len(ms)}, min={min(ms) / 1000:.2f} s, "
           f"median={statistics.median(ms) / 1000:.2f} s, max={max(ms) / 1000:.2f} s "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print("all [ms]:", ", ".join(f"{x:.0f}" for x in ms))

@@ -40,11 +40,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(workspace: Path, timeout_s: float = 60.0):
+def served(workspace: Path, timeout_s: float = 60.0, workers: int | None = None):
     """`capsim serve WORKSPACE` in a child process; yields its URL; stopped at the end."""
     port = free_port()
+    more = ["--workers", str(workers)] if workers else []
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(workspace),
-                             "--port", str(port)], stdout=subprocess.PIPE,
+                             "--port", str(port), *more], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
