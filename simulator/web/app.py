@@ -118,6 +118,10 @@ def _page_routes(app: FastAPI) -> None:
     def plotly():
         return FileResponse(plotly_js(), media_type="text/javascript")
 
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status_code=204)
+
     @app.get("/fonts/cjk.ttf")
     def font():
         return FileResponse(FONT, media_type="font/ttf")

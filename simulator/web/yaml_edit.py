@@ -57,13 +57,15 @@ def _child(node, seg: str, key: str):
 
 
 def _plain_value(value):
-    """JSON from the browser as YAML nodes: {min, mode, max} written inline."""
+    """JSON from the browser as YAML nodes: {min, mode, max} written inline, 16.0 as 16."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, dict):
-        out = CommentedMap(value)
+        out = CommentedMap((k, _plain_value(v)) for k, v in value.items())
         out.fa.set_flow_style()
         return out
     if isinstance(value, list):
-        out = CommentedSeq(value)
+        out = CommentedSeq(_plain_value(v) for v in value)
         out.fa.set_flow_style()
         return out
     return value

@@ -134,10 +134,25 @@ def test_planner_flow_in_chromium(tmp_path):
         assert sim.load_scenario(ws / "p2-early.yaml").targets[0].capacity == 275
         n = wait_updated(d, n)  # the page opens the new file
 
+        # A what-if open: a value it inherits is written into it by the server; a distribution
+        # from the number boxes too.
+        ctrip = d.find_element(By.CSS_SELECTOR, 'input[data-path="tenants.ctrip.probability"]')
+        _js(d, "arguments[0].value = 0.9; arguments[0].dispatchEvent(new Event('change'))", ctrip)
+        n = wait_updated(d, n)
+        mode = d.find_element(By.CSS_SELECTOR,
+                              'input[data-path="facilities.nacic.phases.p2.build_months.mode"]')
+        _js(d, "arguments[0].value = 16; arguments[0].dispatchEvent(new Event('change'))", mode)
+        n = wait_updated(d, n)
+        text = _js(d, "return window.capsimEditor.getValue()")
+        assert "id: ctrip" in text and "probability: 0.9" in text
+        assert "build_months: {min: 10, mode: 16, max: 24}" in text
+
         # English.
         d.find_element(By.ID, "lang").click()
         assert "Capacity against target" in d.find_element(By.CSS_SELECTOR, ".grid h2").text
         d.save_screenshot(str(shots / "workbench-en.png"))
+        errors = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == []
 
 
 @pytest.mark.slow  # draws the whole PDF report: about as long as `capsim run` with its report
