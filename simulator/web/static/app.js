@@ -22,11 +22,17 @@ function draft(extra) {
                          channel: "live", lang: LANG }, extra || {});
 }
 
-function status(text, cls) { const s = $("status"); s.textContent = text; s.className = "status " + (cls || ""); }
+function status(text, cls) {
+  // `text` is a word key with what follows it ([key, rest]) or plain text.
+  state.status = [text, cls];
+  const s = $("status");
+  s.textContent = Array.isArray(text) ? t(text[0]) + text[1] : text;
+  s.className = "status " + (cls || "");
+}
 
 async function run(edits) {
   const seq = ++state.seq;
-  status(t("running"), "busy");
+  status(["running", ""], "busy");
   let res;
   try {
     res = await (await api("/api/run", draft({ edits: edits || {} }))).json();
@@ -37,7 +43,7 @@ async function run(edits) {
   if (res.superseded || seq !== state.seq) return;
   if (res.text !== undefined) editor.set(res.text, true);
   showProblems(res.problems || [], res.warnings || []);
-  if (!res.ok) { status(t("invalid"), "bad"); return; }
+  if (!res.ok) { status(["invalid", ""], "bad"); return; }
   state.answer = res.answer; state.assumptions = res.assumptions;
   state.fields = res.fields; state.horizon = res.horizon;
   Form.render($("form"), res.fields, res.horizon, formEdit);
@@ -45,8 +51,8 @@ async function run(edits) {
   if (state.t0 !== null) {
     const ms = performance.now() - state.t0;
     state.latencies.push(ms); state.serverTimes.push(res.server_s * 1000); state.t0 = null;
-    status(`${t("updated")} · ${(ms / 1000).toFixed(2)} s`, "ok");
-  } else status(`${t("updated")} · ${res.answer.replications.toLocaleString()}×`, "ok");
+    status(["updated", ` · ${(ms / 1000).toFixed(2)} s`], "ok");
+  } else status(["updated", ` · ${res.answer.replications.toLocaleString()}×`], "ok");
   document.body.dataset.updated = String(seq);
 }
 
@@ -154,14 +160,14 @@ function pin() {
 }
 
 async function download(kind) {
-  status(t("running"), "busy");
+  status(["running", ""], "busy");
   try {
     const blob = await (await api("/api/download/" + kind, draft({ channel: "download" }))).blob();
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
     a.download = kind === "run.zip" ? state.path.replace(/\.ya?ml$/, "") + ".zip" : kind;
     document.body.appendChild(a); a.click(); a.remove();
-    status(`${t("download")} ${kind}`, "ok");
+    status(["download", ` ${kind}`], "ok");
   } catch (e) { status(String(e.message || e), "bad"); }
 }
 
@@ -181,7 +187,7 @@ async function save(ev) {
     $("savedlg").close();
     await loadFiles(res.path);
     await openFile(res.path);
-    status(`${t("saved")} ${res.path}` + (res.lost.length ? ` · ${t("lost")}${res.lost.join(", ")}` : ""), "ok");
+    status(["saved", ` ${res.path}` + (res.lost.length ? ` · ${t("lost")}${res.lost.join(", ")}` : "")], "ok");
   } catch (e) { $("saveerr").textContent = String(e.message || e); }
 }
 
@@ -194,6 +200,7 @@ async function main() {
   }));
   $("lang").addEventListener("click", () => {
     LANG = LANG === "zh" ? "en" : "zh"; localStorage.setItem("capsim.lang", LANG); applyWords();
+    if (state.status) status(...state.status);
     if (state.fields.length) Form.render($("form"), state.fields, state.horizon, formEdit);
     render();
   });
