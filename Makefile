@@ -2,14 +2,15 @@
 #   make demo   create .venv, install capsim, run the baseline scenario and write its report
 #   make test   create .venv, install capsim with its test tools, run every test and the layer check
 #   make check  the fast loop: the layer check and every test not marked slow
+#   make serve  create .venv, install capsim with the web extra, start the workbench on 127.0.0.1:8765
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-EXTRAS ?= test
+EXTRAS ?= test,web
 comma  := ,
 STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: demo test check lint bench install clean
+.PHONY: demo test check lint bench install clean serve browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +28,23 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/lint-imports
 
-test: lint
+# The browser tests drive Debian's chromium through chromium-driver; installed here when missing
+# (as root with apt-get), else those tests are skipped with the reason.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && apt-get install -y chromium chromium-driver; \
+	  else echo "note: the browser tests need chromium and chromium-driver (apt-get install chromium chromium-driver)"; fi; \
+	fi
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 check: lint
 	$(BIN)/python -m pytest -m "not slow"
+
+serve: $(STAMP)
+	$(BIN)/capsim serve scenarios
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

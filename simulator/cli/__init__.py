@@ -12,6 +12,7 @@ import sys
 from simulator.cli import analysis, run  # noqa: F401  (registers the commands)
 from simulator.cli import hindcast  # noqa: F401  (registers `capsim hindcast`)
 from simulator.cli import hardware  # noqa: F401  (registers `capsim hardware`)
+from simulator.cli import serve  # noqa: F401  (capsim serve: the workbench)
 from simulator.cli.app import EXIT_FAILED, _err, _state, app
 
 __all__ = ["app", "main"]

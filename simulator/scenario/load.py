@@ -18,10 +18,13 @@ __all__ = ["PosDict", "PosList", "apply_overrides", "load_raw", "load_scenario",
 
 
 # ---------------------------------------------------------------- extends
-def load_raw(path: str | os.PathLike, _stack: tuple[Path, ...] = ()) -> PosDict:
-    """A file merged over the chain of files it extends, still with positions."""
+def load_raw(path: str | os.PathLike, _stack: tuple[Path, ...] = (), *,
+             text: str | None = None) -> PosDict:
+    """A file merged over the chain of files it extends, still with positions.
+
+    `text`, when given, is read as the file's content (an editor's unsaved buffer)."""
     path = Path(path)
-    data, comments_only = read_document(path)
+    data, comments_only = read_document(path, text=text)
     if not isinstance(data, dict):
         kind = ("empty" if data is None and not comments_only else
                 "empty (it holds only comments)" if data is None else
@@ -83,14 +86,19 @@ def parse_set(text: str) -> tuple[str, object]:
 
 # ---------------------------------------------------------------- the public entry points
 def load_scenario(path: str | os.PathLike, overrides: dict[str, object] | None = None,
-                  warnings: list[Problem] | None = None) -> Scenario:
+                  warnings: list[Problem] | None = None, *, text: str | None = None,
+                  raw: list | None = None) -> Scenario:
     """Read a scenario file (following `extends`), apply `overrides`, validate; or raise.
 
     `overrides` maps dotted paths to values, as `--set` does:
     {"facilities.nacic.phases.p2.start": "2024-09"}. Strings are taken as they are.
     Every problem comes back at once in the ScenarioError, each located in the file it came from.
+    `text` stands for the file's content (the workbench's unsaved editor buffer); `raw`, when
+    given, receives the merged raw mapping with its positions (where each value stands).
     """
-    data = resolve_raw(path, overrides)
+    data = resolve_raw(path, overrides, text=text)
+    if raw is not None:
+        raw.append(data)
     found: list[Problem] = []
     try:
         scenario = scenario_from_dict(data, found)
@@ -103,9 +111,10 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, object] | None =
     return scenario
 
 
-def resolve_raw(path: str | os.PathLike, overrides: dict[str, object] | None = None) -> PosDict:
+def resolve_raw(path: str | os.PathLike, overrides: dict[str, object] | None = None, *,
+                text: str | None = None) -> PosDict:
     """The merged raw mapping (extends chain, then overrides), positions kept."""
-    return apply_overrides(load_raw(path), overrides)
+    return apply_overrides(load_raw(path, text=text), overrides)
 
 
 def locate(problem: Problem, data: object, default_file: str) -> Problem:
