@@ -15,6 +15,7 @@ import simpy
 from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.engine.batch import Batch
 from simulator.engine.draws import replication_keys
+from simulator.engine.pipeline_state import stream_process
 from simulator.engine.run_result import RunResult
 from simulator.scenario.schema import Scenario
 
@@ -67,7 +68,10 @@ def scheduler_process(env: simpy.Environment, b: Batch):
 def step(b: Batch, m: int) -> None:
     """One month of the platform for the whole batch: allocate, record, churn, triggers."""
     c, res = b.c, b.rec
-    installed = b.by_facility_type((b.online <= m) & (m < b.retire))  # (R, F, T)
+    now_online = (b.online <= m) & (m < b.retire)
+    installed = b.by_facility_type(now_online)  # (R, F, T)
+    if b.pipe is not None:
+        b.pipe.record(b, m, now_online)
     res.capacity_p[:, m] = installed
 
     k = m - b.signed_at
@@ -126,11 +130,14 @@ def simulate_batch(c: Compiled, seed: int, replications: range | list[int]) -> R
                          np.flatnonzero(np.diff(c.tenant_entry)) + 1):
         if cols.size:
             env.process(tenant_process(env, b, cols))
+    for s in range(len(c.pipeline.slots) if c.pipeline is not None else 0):
+        env.process(stream_process(env, b, s))
     env.process(scheduler_process(env, b))
     env.run(until=b.H)
+    pipe = b.pipe.outcomes(b) if b.pipe is not None else None
     outcomes = {"phase_start": b.start.copy(), "phase_online": b.online.copy(),
                 "tenant_signed_at": b.signed_at, "tenant_left_at": b.left_at,
-                "event_at": b.event_at}
+                "event_at": b.event_at, **({"pipeline": pipe} if pipe is not None else {})}
     return RunResult.from_batch(c, b.rec, outcomes, seed, replications, env.scheduled)
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from simulator.engine.arrays import Compiled
 from simulator.engine.run_result import RunResult, seq_sum
+from simulator.ensemble.pipeline_tables import pipeline_columns, pipeline_rows
 
 QUANTILES = (10, 50, 90)
 # metrics by facility and type (plus the total of each type over facilities)
@@ -31,7 +32,7 @@ def monthly_rows(c: Compiled) -> list[tuple[str, str, str]]:
         rows += [(metric, typ, "all") for metric in TYPE_METRICS]
         rows += [(metric, typ, "all") for metric in TOTAL_METRICS[1:4]]
     rows += [(metric, "all", "all") for metric in TOTAL_METRICS]
-    return rows
+    return rows + pipeline_rows(c)
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Reduced:
     tenant_demand_sum: np.ndarray  # (H, N_entries, T) summed over replications [P / FIXED]
     tenant_served_sum: np.ndarray  # (H, N_entries, T) [P / FIXED]
     event_hit: np.ndarray  # (R, E) bool: happened within the horizon
+    pipeline_counts: np.ndarray | None = None  # (R, S, 4) projects per stream (pipeline.COUNTS)
 
     @property
     def n(self) -> int:
@@ -78,8 +80,11 @@ def reduce_result(r: RunResult) -> Reduced:
     fix = {f: i for i, f in enumerate(c.facilities)}
     rows = monthly_rows(c)
     cube = np.empty((len(rows), H, R), dtype=np.float32)
+    extra = pipeline_columns(r, per_t["capacity_p"])
     for q, (metric, typ, fac) in enumerate(rows):
-        if typ == "all":
+        if (metric, typ, fac) in extra:
+            col = extra[(metric, typ, fac)]
+        elif typ == "all":
             col = total[metric]
         elif fac == "all":
             col = per_t[metric][:, :, tix[typ]]
@@ -93,7 +98,8 @@ def reduce_result(r: RunResult) -> Reduced:
         phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
         tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
-        event_hit=r.event_at < H)
+        event_hit=r.event_at < H,
+        pipeline_counts=None if r.pipeline is None else r.pipeline["counts"])
 
 
 def combine(parts: list[Reduced]) -> Reduced:
@@ -108,7 +114,8 @@ def combine(parts: list[Reduced]) -> Reduced:
         phase_start=cat("phase_start"), phase_online=cat("phase_online"),
         tenant_signed=cat("tenant_signed"), tenant_left=cat("tenant_left"),
         tenant_demand_sum=sum(p.tenant_demand_sum for p in parts),
-        tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"))
+        tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"),
+        pipeline_counts=None if parts[0].pipeline_counts is None else cat("pipeline_counts"))
 
 
 def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from simulator.errors import ScenarioError, Problem
+from simulator.ensemble import pipeline_tables
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 
@@ -53,6 +54,7 @@ def summary(ens, scenario_file: str | None = None) -> dict:
                                                  "month_met_p90")},
         } for row in targets.to_dict("records")],
         "kpis": [{k: _num(v) for k, v in row.items()} for row in ens.kpis.to_dict("records")],
+        **({"pipeline": pipeline_tables.counts_summary(ens.pipeline)} if s.pipeline else {}),
     }
 
 
