@@ -3,7 +3,8 @@
 monthly.csv convention (only for a scenario with `pipeline:`): `capacity_p` stays the whole
 installed capacity; for every type a stream builds, `declared_capacity_p` (the phases written
 in `facilities`) and `pipeline_capacity_p` (projects of the pipeline) split it, facility `all`,
-so declared + pipeline = capacity_p. The counts `pipeline_announced`, `pipeline_approved`,
+so declared + pipeline = capacity_p; the same three with type `all` add every type together (as
+city and province totals count). The counts `pipeline_announced`, `pipeline_approved`,
 `pipeline_abandoned` and `pipeline_online` are cumulative numbers of projects by each month,
 with the stream's id in the `facility` column and its type in `type`.
 """
@@ -26,6 +27,7 @@ def pipeline_rows(c: Compiled) -> list[tuple[str, str, str]]:
         return []
     types = [c.types[t] for t in sorted(set(pa.stream_type.tolist()))]
     rows = [(metric, typ, "all") for typ in types for metric in SPLIT_METRICS]
+    rows += [(metric, "all", "all") for metric in ("capacity_p",) + SPLIT_METRICS]
     for s, sid in enumerate(pa.stream_ids):
         rows += [(metric, c.types[pa.stream_type[s]], sid) for metric in COUNT_METRICS]
     return rows
@@ -41,12 +43,18 @@ def pipeline_columns(r, per_type_capacity: np.ndarray) -> dict[tuple, np.ndarray
     H = c.months
     month = np.arange(H, dtype=float)[None, :, None]
     out = {}
+    total, pipe_total = per_type_capacity.sum(axis=2), pipe["capacity_p"].sum(axis=2)
     for metric, typ, fac in rows:
-        t = c.types.index(typ)
+        every = typ == "all"
+        t = None if every else c.types.index(typ)
+        built = total if every else per_type_capacity[:, :, t]
+        piped = pipe_total if every else pipe["capacity_p"][:, :, t]
         if metric == "pipeline_capacity_p":
-            out[(metric, typ, fac)] = pipe["capacity_p"][:, :, t]
+            out[(metric, typ, fac)] = piped
         elif metric == "declared_capacity_p":
-            out[(metric, typ, fac)] = per_type_capacity[:, :, t] - pipe["capacity_p"][:, :, t]
+            out[(metric, typ, fac)] = built - piped
+        elif metric == "capacity_p":
+            out[(metric, typ, fac)] = built
     for s, sid in enumerate(c.pipeline.stream_ids):
         slots = c.pipeline.slots[s]
         typ = c.types[c.pipeline.stream_type[s]]

@@ -20,8 +20,8 @@ DECLARED, PIPE, TOTAL = "#0072B2", "#E69F00", "#222222"
 
 _TEXT = {  # the page's own strings: (zh, en)
     "page": ("项目储备与供给冲击", "Project pipeline and supply shocks"),
-    "fan": ("{label}：已建成算力（存量项目与储备项目）", "{label}: capacity built, declared and pipeline"),
-    "fan_note": ("储备项目 P10–P90 与 P50；合计 P10–P90", "pipeline P10–P90 and P50; total P10–P90"),
+    "fan": ("{label}：已建成算力", "{label}: capacity built"),
+    "fan_note": ("已列项目之上的储备项目 P10–P90、P50", "pipeline P10–P90, P50 on the declared"),
     "declared": ("已列项目（P50）", "declared phases (P50)"),
     "pipe50": ("储备项目（P50）", "pipeline (P50)"),
     "pipeband": ("储备项目 P10–P90", "pipeline P10–P90"),
@@ -33,6 +33,7 @@ _TEXT = {  # the page's own strings: (zh, en)
     "counts": ("项目数（至期末，P10 / P50 / P90）", "Projects by the end (P10 / P50 / P90)"),
     "stream": ("储备", "stream"), "approved": ("获批", "approved"),
     "abandoned": ("放弃", "abandoned"), "all": ("合计", "all"),
+    "every": ("全部类型合计", "All types"),
     "shocks": ("供给冲击", "Supply shocks"), "event": ("事件", "event"),
     "p": ("概率", "P"), "window": ("时间窗", "window"), "effect": ("影响", "effect"),
     "delay": ("{types} 延后 {d} 个月", "{types} delayed {d} months"),
@@ -59,12 +60,14 @@ class FanData:
 
 
 def fan_data(res: Results, typ: str) -> FanData:
+    """The fan of one type, or of all types added together (`all`)."""
     pipe = res.band("pipeline_capacity_p", typ)
     tot = res.band("capacity_p", typ)
     labels = {k: _t(res, k) for k in ("declared", "pipe50", "pipeband", "total")}
     return FanData(res.months, res.band("declared_capacity_p", typ)["p50"].to_numpy(),
                    pipe[["p10", "p50", "p90"]].to_numpy().T, tot[["p10", "p90"]].to_numpy().T,
-                   _t(res, "fan", label=res.type_label(typ)), _t(res, "fan_note"), labels)
+                   _t(res, "fan", label=_t(res, "every") if typ == "all" else res.type_label(typ)),
+                   _t(res, "fan_note"), labels)
 
 
 def plot_fan(ax, data: FanData):
@@ -123,7 +126,7 @@ def plot_announcements(ax, data: AnnouncementData):
     number_axis(ax)
     ax.set_ylabel(data.labels["projects"])
     titles(ax, data.title, data.note)
-    legend(ax, "upper left", fontsize=8)
+    legend(ax, "upper left", fontsize=7, ncol=2)
     return ax
 
 
@@ -170,7 +173,7 @@ def add_pipeline_page(rep, res: Results) -> None:
 
     fig = page(_t(res, "page"))
     gs = fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0])
-    types = list(dict.fromkeys(st.type for st in s.pipeline))
+    types = list(dict.fromkeys(st.type for st in s.pipeline)) + ["all"]
     top = gs[0, :].subgridspec(1, len(types))
     for i, typ in enumerate(types):
         rep.draw(fig, fig.add_subplot(top[0, i]), Chart(f"pipeline-{typ}", plot_fan,
