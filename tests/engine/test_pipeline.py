@@ -184,3 +184,20 @@ def test_the_same_seed_gives_the_same_pipeline_in_every_what_if_that_keeps_the_s
         assert_array_equal(ra.pipeline[key][:, sa], rb.pipeline[key][:, sb], err_msg=key)
     assert_array_equal(ra.phase_online[:, sa], rb.phase_online[:, sb])
     assert_array_equal(ra.pipeline["counts"][:, 0], rb.pipeline["counts"][:, 1])
+
+
+def test_a_pipeline_gives_the_same_numbers_whatever_the_batch():
+    import pandas as pd
+
+    from simulator.ensemble.run import run_ensemble
+
+    tenants = [{"id": "a", "demand": {"ai": "60P"}, "from": "2024-01", "growth": "50%"}]
+    gated = stream(id="gated", approve_when={"utilization_below": 0.4, "types": ["ai"],
+                                             "hold_months": 2}, probability_built=0.8)
+    event = {"id": "h20", "probability": 0.5, "window": {"from": "2024-03", "to": "2024-09"},
+             "types": ["ai"], "capacity_factor": 0.6, "delay": {"types": ["ai"], "months": 2}}
+    s = engine_scenario(ANCHOR, tenants, pipeline=[stream(), gated], events=[event])
+    one, many = run_ensemble(s, 30, 4, batch_size=1), run_ensemble(s, 30, 4, batch_size=13)
+    pd.testing.assert_frame_equal(one.monthly, many.monthly, check_exact=True)
+    pd.testing.assert_frame_equal(one.pipeline, many.pipeline, check_exact=True)
+    assert (one.pipeline["count"] == "announced").any()
