@@ -146,7 +146,7 @@ class Batch:
         hit = (self.online[reps] > month) & self.phase_hit[e]  # (n, P), before any change
         if self.pipe is not None:  # projects announced later are not delayed; capacity factor
             hit &= self.pipe.announce_at[reps] <= month
-            self.pipe.shock(self, e, reps, month)
+            self.pipe.shock(self, e, reps, month, hit)
         for q in np.flatnonzero(self.phase_hit[e]):
             h = hit[:, q]
             pred = c.phase_after[q]

@@ -47,6 +47,7 @@ class PipelineState:
         self.dropped_at = np.full((R, P), NEVER)
         self.abandon_frac = np.full((R, P), np.nan)  # where finite: abandoned during building
         self.size = np.ones((R, P))
+        self.effects = np.zeros((R, len(c.event_key), 2))  # P a shock delayed, P it cut [P]
         for s, slots in enumerate(pa.slots):
             if slots.size:
                 self._draw_stream(keys, s, slots, c.phase_key[slots], b.H)
@@ -78,15 +79,21 @@ class PipelineState:
         b.retire[reps, phases] = np.fmin(np.fmin(b.retire[reps, phases], stop),
                                          self.dropped_at[reps, phases])
 
-    def shock(self, b, e: int, reps: np.ndarray, month: float) -> None:
-        """Event e's capacity factor on the phases of its types not yet online at `month`."""
+    def shock(self, b, e: int, reps: np.ndarray, month: float, delayed: np.ndarray) -> None:
+        """Event e's capacity factor on the phases of its types not yet online at `month`;
+        what it delayed (`delayed`, (n, P)) and cut is kept in `effects` [P]."""
+        with np.errstate(invalid="ignore"):
+            late = delayed & (b.delay[reps, e] > 0)[:, None]
+        self.effects[reps, e, 0] = (late * self.cap[reps].sum(axis=2)).sum(axis=1)
         factor = self.pa.event_factor[e]
         if factor == 1.0:
             return
         hit = (b.online[reps] > month) & (self.announce_at[reps] <= month)  # (n, P)
         types = self.pa.event_factor_types[e]
+        before = self.cap[reps][:, :, types].sum(axis=(1, 2))
         self.cap[np.ix_(reps, np.arange(hit.shape[1]), types)] *= np.where(
             hit, factor, 1.0)[:, :, None]
+        self.effects[reps, e, 1] = before - self.cap[reps][:, :, types].sum(axis=(1, 2))
 
     def record(self, b, m: int, online: np.ndarray) -> None:
         """Pipeline capacity online in month m, by type (R, T) [P]."""
@@ -121,7 +128,7 @@ class PipelineState:
                 counts[:, s, i] = (when[:, slots] < H).sum(axis=1)
         return {"phase_announced": self.announce_at, "phase_approved": self.approved_at,
                 "phase_dropped": self.dropped_at, "phase_cap": self.cap, "phase_size": self.size,
-                "capacity_p": self.capacity_p, "counts": counts}
+                "capacity_p": self.capacity_p, "counts": counts, "effects": self.effects}
 
 
 def stream_process(env: simpy.Environment, b, s: int):

@@ -92,3 +92,22 @@ def counts_summary(table) -> dict:
         out.setdefault(row["stream"], {})[row["count"]] = {
             k: float(f"{row[k]:.10g}") for k in ("mean", "p10", "p50", "p90")}
     return out
+
+
+def shocks_summary(c: Compiled, red) -> dict:
+    """summary.json's `shocks` (with a pipeline or a capacity factor): per event, the chance it
+    hits within the horizon and, when it does, the capacity of the phases it delayed and the
+    capacity its factor cut: {mean, p10, p50, p90} [P]."""
+    from simulator.ensemble.reduce import quantiles
+
+    out = {}
+    for e, ev in enumerate(c.scenario.events):
+        hit = red.event_hit[:, e]
+        entry = {"probability_hit": float(hit.mean())}
+        for i, name in enumerate(("delayed_p", "cut_p")):
+            values = red.shock_effects[hit, e, i]
+            q = quantiles(values) if values.size else [float("nan")] * 3
+            entry[name] = {k: (float(f"{v:.10g}") if values.size else None) for k, v in zip(
+                ("mean", "p10", "p50", "p90"), [values.mean() if values.size else 0.0, *q])}
+        out[ev.id] = entry
+    return out

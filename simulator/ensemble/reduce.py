@@ -52,6 +52,7 @@ class Reduced:
     tenant_served_sum: np.ndarray  # (H, N_entries, T) [P / FIXED]
     event_hit: np.ndarray  # (R, E) bool: happened within the horizon
     pipeline_counts: np.ndarray | None = None  # (R, S, 4) projects per stream (pipeline.COUNTS)
+    shock_effects: np.ndarray | None = None  # (R, E, 2) P each shock delayed, P it cut
 
     @property
     def n(self) -> int:
@@ -99,7 +100,8 @@ def reduce_result(r: RunResult) -> Reduced:
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
         tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
         event_hit=r.event_at < H,
-        pipeline_counts=None if r.pipeline is None else r.pipeline["counts"])
+        pipeline_counts=None if r.pipeline is None else r.pipeline["counts"],
+        shock_effects=None if r.pipeline is None else r.pipeline["effects"])
 
 
 def combine(parts: list[Reduced]) -> Reduced:
@@ -115,7 +117,8 @@ def combine(parts: list[Reduced]) -> Reduced:
         tenant_signed=cat("tenant_signed"), tenant_left=cat("tenant_left"),
         tenant_demand_sum=sum(p.tenant_demand_sum for p in parts),
         tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"),
-        pipeline_counts=None if parts[0].pipeline_counts is None else cat("pipeline_counts"))
+        pipeline_counts=None if parts[0].pipeline_counts is None else cat("pipeline_counts"),
+        shock_effects=None if parts[0].shock_effects is None else cat("shock_effects"))
 
 
 def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:

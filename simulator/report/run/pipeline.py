@@ -36,6 +36,7 @@ _TEXT = {  # the page's own strings: (zh, en)
     "every": ("全部类型合计", "All types"),
     "shocks": ("供给冲击", "Supply shocks"), "event": ("事件", "event"),
     "p": ("概率", "P"), "window": ("时间窗", "window"), "effect": ("影响", "effect"),
+    "hit": ("发生时：延后 / 削减（P50）", "when it hits: delayed / cut (P50)"),
     "delay": ("{types} 延后 {d} 个月", "{types} delayed {d} months"),
     "factor": ("{types} 未建成部分按 {f} 交付", "{types} not yet online deliver x{f}"),
 }
@@ -145,7 +146,8 @@ def count_rows(res: Results) -> tuple[list[str], list[list[str]]]:
 
 def shock_rows(res: Results) -> tuple[list[str], list[list[str]]]:
     """Every shock: its chance, window and what it changes."""
-    header = [_t(res, k) for k in ("event", "p", "window", "effect")]
+    header = [_t(res, k) for k in ("event", "p", "window", "effect", "hit")]
+    seen = res.facts.get("shocks") or {}
     rows = []
     for e in res.scenario.events:
         effects = []
@@ -160,8 +162,15 @@ def shock_rows(res: Results) -> tuple[list[str], list[list[str]]]:
                               f=f"{e.capacity_factor:g}"))
         rows.append([res.event_name(e), res.t.pct(e.probability),
                      f"{format_month(e.window.from_)}..{format_month(e.window.to)}",
-                     res.t.semi.join(effects)])
+                     res.t.semi.join(effects), _effect(seen.get(e.id))])
     return header, rows
+
+
+def _effect(entry: dict | None) -> str:
+    """'<P delayed> / <P cut>' when the event hits (P50), from summary.json's `shocks`."""
+    if not entry or entry["delayed_p"]["p50"] is None:
+        return "–"
+    return f"{entry['delayed_p']['p50']:,.0f}P / {entry['cut_p']['p50']:,.0f}P"
 
 
 def add_pipeline_page(rep, res: Results) -> None:
