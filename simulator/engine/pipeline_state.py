@@ -48,6 +48,7 @@ class PipelineState:
         self.abandon_frac = np.full((R, P), np.nan)  # where finite: abandoned during building
         self.size = np.ones((R, P))
         self.effects = np.zeros((R, len(c.event_key), 2))  # P a shock delayed, P it cut [P]
+        self.steps = []  # capacity factors applied: (month, reps, types, capacity before)
         for s, slots in enumerate(pa.slots):
             if slots.size:
                 self._draw_stream(keys, s, slots, c.phase_key[slots], b.H)
@@ -90,9 +91,10 @@ class PipelineState:
             return
         hit = (b.online[reps] > month) & (self.announce_at[reps] <= month)  # (n, P)
         types = self.pa.event_factor_types[e]
+        block = np.ix_(reps, np.arange(hit.shape[1]), types)
+        self.steps.append((month, reps, types, self.cap[block].copy()))
         before = self.cap[reps][:, :, types].sum(axis=(1, 2))
-        self.cap[np.ix_(reps, np.arange(hit.shape[1]), types)] *= np.where(
-            hit, factor, 1.0)[:, :, None]
+        self.cap[block] *= np.where(hit, factor, 1.0)[:, :, None]
         self.effects[reps, e, 1] = before - self.cap[reps][:, :, types].sum(axis=(1, 2))
 
     def record(self, b, m: int, online: np.ndarray) -> None:
@@ -128,7 +130,8 @@ class PipelineState:
                 counts[:, s, i] = (when[:, slots] < H).sum(axis=1)
         return {"phase_announced": self.announce_at, "phase_approved": self.approved_at,
                 "phase_dropped": self.dropped_at, "phase_cap": self.cap, "phase_size": self.size,
-                "capacity_p": self.capacity_p, "counts": counts, "effects": self.effects}
+                "capacity_p": self.capacity_p, "counts": counts, "effects": self.effects,
+                "steps": self.steps}
 
 
 def stream_process(env: simpy.Environment, b, s: int):

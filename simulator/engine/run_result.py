@@ -151,10 +151,24 @@ def _history(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: dict | No
     if pipe is not None:  # drawn sizes and capacity factors; known from announcement to drop
         cap, capex = pipe["phase_cap"][:, None], c.phase_capex * pipe["phase_size"][:, None]
         known = (pipe["phase_announced"][:, None] <= m) & (m < pipe["phase_dropped"][:, None])
+        cap = _capacity_by_month(c.months, cap, pipe["steps"])
     return {"under_construction_p": np.add.reduceat(((st <= m) & (m < on) & known)[..., None]
                                                     * cap, first, axis=2),
             "planned_p": np.add.reduceat(((m < st) & known)[..., None] * cap, first, axis=2),
             "capex_mcny": np.add.reduceat((st == m) * capex, first, axis=2)}
+
+
+def _capacity_by_month(H: int, cap: np.ndarray, steps: list) -> np.ndarray:
+    """Phase capacity (R, 1, P, T), or (R, H, P, T) as it was month by month where capacity
+    factors changed it: before a factor hit, a phase held its earlier capacity [P]."""
+    if not steps:
+        return cap
+    out = np.repeat(cap, H, axis=1)
+    for month, reps, types, before in reversed(steps):  # latest first: earlier ones win
+        months = np.flatnonzero(np.arange(H) < month)
+        block = np.ix_(reps, months, np.arange(out.shape[2]), np.flatnonzero(types))
+        out[block] = before[:, None]
+    return out
 
 
 def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray) -> dict[str, np.ndarray]:

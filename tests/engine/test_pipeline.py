@@ -202,3 +202,15 @@ def test_a_pipeline_gives_the_same_numbers_whatever_the_batch():
     pd.testing.assert_frame_equal(one.monthly, many.monthly, check_exact=True)
     pd.testing.assert_frame_equal(one.pipeline, many.pipeline, check_exact=True)
     assert (one.pipeline["count"] == "announced").any()
+
+
+def test_under_construction_holds_the_capacity_of_its_time():
+    # the 100P AI phase of test_capacity_factor_on_phases_not_yet_online is under construction
+    # in months 0-5: 100P until the shock in 2024-03 (month 2), 60P from then on
+    fac = ANCHOR + [{"id": "new", "phases": [
+        {"capacity": {"ai": "100P"}, "start": "2024-01", "build_months": 6}]}]
+    event = {"id": "h20", "window": {"from": "2024-03", "to": "2024-03"}, "types": ["ai"],
+             "capacity_factor": 0.6}
+    r = simulate(engine_scenario(fac, events=[event]), 0)
+    uc = r.under_construction_p[0, :, :, AI].sum(axis=1)
+    assert_allclose(uc[:8], [100, 100, 60, 60, 60, 60, 0, 0])
