@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from simulator.report.axes import legend, month_axis, number_axis, step_fill, step_line, titles
 from simulator.report.data import SERIES_COLORS, Results
+from simulator.report.i18n.text import shorten
 from simulator.report.pages import draw_table, page
 from simulator.units import format_month
 
@@ -36,9 +38,9 @@ _TEXT = {  # the page's own strings: (zh, en)
     "every": ("全部类型合计", "All types"),
     "shocks": ("供给冲击", "Supply shocks"), "event": ("事件", "event"),
     "p": ("概率", "P"), "window": ("时间窗", "window"), "effect": ("影响", "effect"),
-    "hit": ("发生时：延后 / 削减（P50）", "when it hits: delayed / cut (P50)"),
-    "delay": ("{types} 延后 {d} 个月", "{types} delayed {d} months"),
-    "factor": ("{types} 未建成部分按 {f} 交付", "{types} not yet online deliver x{f}"),
+    "hit": ("发生时延后 / 削减（P50）", "delayed / cut (P50)"),
+    "delay": ("{types}延后{d}个月", "{types} +{d} months"),
+    "factor": ("{types}未建成 ×{f}", "{types} not online x{f}"),
 }
 
 
@@ -116,18 +118,21 @@ def announcement_data(res: Results) -> AnnouncementData:
 def plot_announcements(ax, data: AnnouncementData):
     """Cumulative announcements (solid, with their P10-P90) and projects online (dashed)."""
     m = data.months
+    handles = []
     for name, color, ann, onl in data.streams:
         step_fill(ax, m, ann[0], ann[2], color=color, alpha=0.18, linewidth=0)
-        step_line(ax, m, ann[1], color=color, linewidth=1.6,
-                  label=f"{name} · {data.labels['announced']}")
-        step_line(ax, m, onl[1], color=color, linewidth=1.2, linestyle="--",
-                  label=f"{name} · {data.labels['online']}")
+        step_line(ax, m, ann[1], color=color, linewidth=1.6)
+        step_line(ax, m, onl[1], color=color, linewidth=1.2, linestyle="--")
+        handles.append(Line2D([], [], color=color, linewidth=3, label=shorten(name, 40)))
+    handles += [Line2D([], [], color="#444444", linewidth=1.6, label=data.labels["announced"]),
+                Line2D([], [], color="#444444", linewidth=1.2, linestyle="--",
+                       label=data.labels["online"])]
     month_axis(ax, m)
     ax.set_ylim(bottom=0)
     number_axis(ax)
     ax.set_ylabel(data.labels["projects"])
     titles(ax, data.title, data.note)
-    legend(ax, "upper left", fontsize=7, ncol=2)
+    ax.legend(handles=handles, loc="upper left", fontsize=7)
     return ax
 
 
@@ -140,7 +145,8 @@ def count_rows(res: Results) -> tuple[list[str], list[list[str]]]:
     for sid, c in counts.items():
         cells = [" / ".join(f"{c[k][q]:.0f}" for q in ("p10", "p50", "p90"))
                  for k in ("announced", "approved", "abandoned", "online")]
-        rows.append([names.get(sid, _t(res, "all") if sid == "all" else sid)] + cells)
+        rows.append([shorten(names.get(sid, _t(res, "all") if sid == "all" else sid), 36)]
+                    + cells)
     return header, rows
 
 
@@ -160,7 +166,7 @@ def shock_rows(res: Results) -> tuple[list[str], list[list[str]]]:
             effects.append(_t(res, "factor", types="/".join(res.type_label(x)
                                                              for x in e.factor_types),
                               f=f"{e.capacity_factor:g}"))
-        rows.append([res.event_name(e), res.t.pct(e.probability),
+        rows.append([shorten(res.event_name(e), 24), res.t.pct(e.probability),
                      f"{format_month(e.window.from_)}..{format_month(e.window.to)}",
                      res.t.semi.join(effects), _effect(seen.get(e.id))])
     return header, rows
