@@ -73,7 +73,7 @@ def _online_months(s: Scenario, facility: dict, seed: int, reps: int, start_mont
     """Online month (index) of the new phase per replication, for each candidate start (K, R)."""
     c = compile_scenario(_with_facilities(s, [facility]))
     keys = replication_keys(seed, range(reps))
-    p = len(c.phase_ids) - 1
+    p = c.phase_ids.index(f"{facility['id']}.p1")  # (pipeline slots come after it)
     build = phase_builds(c, keys)[:, p]
     event_at, delay = event_draws(c, keys)
     hits = [e for e in range(len(c.event_key))

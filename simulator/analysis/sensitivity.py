@@ -50,7 +50,7 @@ def uncertain_inputs(s: Scenario) -> list[UncertainInput]:
         if 0 < e.probability < 1:
             out.append(UncertainInput(f"events.{e.id}.probability", "event_probability",
                                       e.probability, 0.0, 1.0))
-        m = e.delay.months
+        m = e.delay.months if e.delay else None
         if isinstance(m, Triangular) and m.min < m.max and e.probability > 0:
             out.append(UncertainInput(f"events.{e.id}.delay.months", "event_delay",
                                       m.model_dump(), *_p10_p90(m)))

@@ -43,6 +43,7 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
         counts = [_count(len(s.facilities), "facility"), _count(phases, "phase"),
                   f"{_count(len(s.tenants), 'tenant entry')} ({_count(tenants, 'tenant')})",
                   _count(len(s.targets), "target"), _count(len(s.events), "event")]
+        counts += [_count(len(s.pipeline), "pipeline stream")] if s.pipeline else []
         print(f"{file}: ok: {s.name}: {', '.join(counts)}, "
               f"{format_month(s.start)}..{format_month(s.end)} ({_count(s.months, 'month')})")
     if failed:

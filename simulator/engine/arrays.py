@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from simulator.engine.draws import actor_key
+from simulator.engine.pipeline import PipelineArrays, compile_pipeline, finish_phases, with_pipeline
 from simulator.scenario.schema import Scenario
 
 NEVER = np.inf  # a month that never comes
@@ -66,6 +67,8 @@ class Compiled:
     target_type: np.ndarray  # (G,) type index
     target_capacity: np.ndarray  # (G,) [P]
     target_by: np.ndarray  # (G,) month index
+    # the project pipeline and capacity-changing shocks (engine.pipeline), None without them
+    pipeline: PipelineArrays | None = None
 
     @cached_property
     def offers(self) -> np.ndarray:
@@ -94,15 +97,20 @@ def compile_scenario(s: Scenario) -> Compiled:
     """Flatten a validated scenario into arrays (months relative to `start`)."""
     types = tuple(s.compute_types)
     tix = {t: i for i, t in enumerate(types)}
-    fix = {f.id: i for i, f in enumerate(s.facilities)}
+    facs = with_pipeline(s)  # s.facilities, plus the pipeline's slots
+    fix = {f.id: i for i, f in enumerate(facs)}
 
     def rel(month, missing=np.nan):
         return missing if month is None else float(month - s.start)
 
-    econ = [_economics(s, f, types) for f in s.facilities]
+    econ = [_economics(s, f, types) for f in facs]
+    phases = _phase_arrays(s, tix, rel, facs)
+    pipeline = compile_pipeline(s, types, phases["phase_ids"])
+    if pipeline is not None:
+        finish_phases(s, pipeline, phases)
     return Compiled(
         scenario=s, months=s.months, types=types, facilities=tuple(fix),
-        **_phase_arrays(s, tix, rel), **_tenant_arrays(s, tix, fix, rel),
+        **phases, **_tenant_arrays(s, tix, fix, rel),
         **_event_arrays(s, types, rel),
         pue=np.array([e[0] for e in econ]), power_kw_per_p=np.array([e[1] for e in econ]),
         price_per_p_month=np.array([e[2] for e in econ]),
@@ -112,15 +120,18 @@ def compile_scenario(s: Scenario) -> Compiled:
         target_type=np.array([tix[t.type] for t in s.targets], dtype=np.intp),
         target_capacity=np.array([t.capacity for t in s.targets], dtype=float),
         target_by=np.array([t.by - s.start for t in s.targets], dtype=np.intp),
+        pipeline=pipeline,
     )
 
 
-def _phase_arrays(s: Scenario, tix: dict, rel) -> dict[str, object]:
-    """The phase_* fields of Compiled, and facility_first_phase."""
+def _phase_arrays(s: Scenario, tix: dict, rel, facilities=None) -> dict[str, object]:
+    """The phase_* fields of Compiled, and facility_first_phase (of `facilities`, default the
+    scenario's)."""
+    facilities = s.facilities if facilities is None else facilities
     T = len(tix)
     ids, pf, first, cap, online, start, build, trig, retire, life, capex = \
         [], [], [], [], [], [], [], [], [], [], []
-    for fi, f in enumerate(s.facilities):
+    for fi, f in enumerate(facilities):
         first.append(len(ids))
         capex_per_p = {**s.defaults.capex_per_p, **f.capex_per_p}
         for p in f.phases:
@@ -140,7 +151,7 @@ def _phase_arrays(s: Scenario, tix: dict, rel) -> dict[str, object]:
             capex.append(p.capex if p.capex is not None else
                          sum(c * capex_per_p.get(t, 0.0) for t, c in p.capacity.items()))
     index = {p_id: i for i, p_id in enumerate(ids)}
-    after = [index[ref] if ref else -1 for f in s.facilities for p in f.phases
+    after = [index[ref] if ref else -1 for f in facilities for p in f.phases
              for ref in [p.after and (p.after if "." in p.after else f"{f.id}.{p.after}")]]
     return dict(
         phase_ids=tuple(ids), phase_facility=np.array(pf, dtype=np.intp),
@@ -187,8 +198,8 @@ def _event_arrays(s: Scenario, types: tuple, rel) -> dict[str, np.ndarray]:
     return dict(
         event_probability=np.array([e.probability for e in ev], dtype=float),
         event_window=np.array([(rel(e.window.from_), rel(e.window.to)) for e in ev]).reshape(-1, 2),
-        event_delay=np.array([_duration(e.delay.months) for e in ev]).reshape(-1, 3),
-        event_types=np.array([[t in e.delay.types for t in types] for e in ev],
+        event_delay=np.array([_duration(e.delay and e.delay.months) for e in ev]).reshape(-1, 3),
+        event_types=np.array([[bool(e.delay) and t in e.delay.types for t in types] for e in ev],
                              dtype=bool).reshape(-1, len(types)),
         event_key=_keys("event", [e.id for e in ev]))
 

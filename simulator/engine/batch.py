@@ -12,6 +12,7 @@ import simpy
 from simulator.engine.allocation import Allocator
 from simulator.engine.arrays import NEVER, Compiled
 from simulator.engine.draws import triangular, uniform_month, uniforms
+from simulator.engine.pipeline_state import PipelineState
 from simulator.engine.record import MonthlyRecord
 from simulator.units import whole_months
 
@@ -46,6 +47,7 @@ class Batch:
 
     def __init__(self, c: Compiled, keys: np.ndarray):
         self.c = c
+        self.pipe = None  # the pipeline's state (engine.pipeline_state), if it has one
         R, P, N, H = len(keys), len(c.phase_ids), len(c.tenant_entry), c.months
         self.R, self.H = R, H
         self.env = CountingEnvironment()
@@ -87,13 +89,17 @@ class Batch:
         pp, tt = np.nonzero(c.phase_capacity)
         self._pairs = (pp, c.phase_facility[pp] * T + tt, c.phase_capacity[pp, tt], F * T)
         self.rec = MonthlyRecord.empty(c, R)
+        self._tt = tt
+        if c.pipeline is not None:
+            self.pipe = PipelineState(self, keys)
 
     def by_facility_type(self, mask: np.ndarray) -> np.ndarray:
         """Capacity of the phases where mask (R, P) holds, by facility and type (R, F, T) [P]."""
         pp, ft, cap, FT = self._pairs
         R = mask.shape[0]
         idx = (np.arange(R)[:, None] * FT + ft[None, :]).ravel()
-        out = np.bincount(idx, weights=(mask[:, pp] * cap).ravel(), minlength=R * FT)
+        w = mask[:, pp] * (cap if self.pipe is None else self.pipe.cap[:, pp, self._tt])
+        out = np.bincount(idx, weights=w.ravel(), minlength=R * FT)
         return out.reshape(R, len(self.c.facilities), len(self.c.types))
 
     # ---------------------------------------------------------------- phase bookkeeping
@@ -101,6 +107,8 @@ class Batch:
         c = self.c
         self.retire[reps, phases] = np.minimum(c.phase_retire[phases],
                                                self.online[reps, phases] + c.phase_lifetime[phases])
+        if self.pipe is not None:
+            self.pipe.limit_retire(self, reps, phases)
 
     def poke(self, p: int) -> None:
         """Tell phase p's process its months changed, so it sleeps until the right month."""
@@ -136,6 +144,9 @@ class Batch:
         c = self.c
         d = self.delay[reps, e]
         hit = (self.online[reps] > month) & self.phase_hit[e]  # (n, P), before any change
+        if self.pipe is not None:  # projects announced later are not delayed; capacity factor
+            hit &= self.pipe.announce_at[reps] <= month
+            self.pipe.shock(self, e, reps, month, hit)
         for q in np.flatnonzero(self.phase_hit[e]):
             h = hit[:, q]
             pred = c.phase_after[q]

@@ -16,6 +16,7 @@ from simulator.engine import counting
 from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.engine.batch import Batch
 from simulator.engine.draws import replication_keys
+from simulator.engine.pipeline_state import stream_process
 from simulator.engine.run_result import RunResult
 from simulator.engine.serving import serve_across
 from simulator.scenario.schema import Scenario
@@ -71,8 +72,10 @@ def step(b: Batch, m: int) -> None:
     c, res = b.c, b.rec
     online = (b.online <= m) & (m < b.retire)  # (R, P)
     installed = b.by_facility_type(online)  # (R, F, T)
+    if b.pipe is not None:
+        b.pipe.record(b, m, online)
     res.capacity_p[:, m] = installed
-    counting.record_month(res, c, m, online)
+    counting.record_month(res, c, m, online if b.pipe is None else online * b.pipe.scale)
 
     k = m - b.signed_at
     live = b.signed & (m < b.left_at) & (m <= c.tenant_until)
@@ -132,11 +135,14 @@ def simulate_batch(c: Compiled, seed: int, replications: range | list[int]) -> R
                          np.flatnonzero(np.diff(c.tenant_entry)) + 1):
         if cols.size:
             env.process(tenant_process(env, b, cols))
+    for s in range(len(c.pipeline.slots) if c.pipeline is not None else 0):
+        env.process(stream_process(env, b, s))
     env.process(scheduler_process(env, b))
     env.run(until=b.H)
+    pipe = b.pipe.outcomes(b) if b.pipe is not None else None
     outcomes = {"phase_start": b.start.copy(), "phase_online": b.online.copy(),
                 "tenant_signed_at": b.signed_at, "tenant_left_at": b.left_at,
-                "event_at": b.event_at}
+                "event_at": b.event_at, **({"pipeline": pipe} if pipe is not None else {})}
     return RunResult.from_batch(c, b.rec, outcomes, seed, replications, env.scheduled)
 
 

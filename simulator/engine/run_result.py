@@ -65,6 +65,7 @@ class RunResult:
     precision_p: np.ndarray | None = None  # (R, H, F, K) installed at each precision [P]
     served_from_other_p: np.ndarray | None = None  # (R, H, T) demand served by other pools [P]
     served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
+    pipeline: dict | None = None  # the pipeline's arrays (engine.pipeline_state), if any
 
     @classmethod
     def from_batch(cls, c: Compiled, rec: MonthlyRecord, outcomes: dict[str, np.ndarray],
@@ -72,7 +73,8 @@ class RunResult:
         """The whole result of a batch: its monthly record, the history and economics that
         follow from the final phase months, and the discrete outcomes (`outcomes`: phase_start,
         phase_online, tenant_signed_at, tenant_left_at, event_at)."""
-        history = _history(c, outcomes["phase_start"], outcomes["phase_online"])
+        history = _history(c, outcomes["phase_start"], outcomes["phase_online"],
+                           outcomes.get("pipeline"))
         economics = _economics(c, rec.capacity_p, rec.served_p, rec.it_kw)
         return cls(c, seed, list(replications), capacity_p=rec.capacity_p,
                    served_p=rec.served_p, demand_p=rec.demand_p, unmet_p=rec.unmet_p,
@@ -143,7 +145,8 @@ class RunResult:
         return out
 
 
-def _history(c: Compiled, start: np.ndarray, online: np.ndarray) -> dict[str, np.ndarray]:
+def _history(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: dict | None = None
+             ) -> dict[str, np.ndarray]:
     """Under construction, planned and capex of every month, from the final phase months.
 
     A phase's months only ever change for the future (a shock moves an online month that has
@@ -153,11 +156,28 @@ def _history(c: Compiled, start: np.ndarray, online: np.ndarray) -> dict[str, np
     m = np.arange(c.months, dtype=float)[None, :, None]
     st, on = start[:, None, :], online[:, None, :]
     first = c.facility_first_phase
-    cap = c.phase_capacity[None, None]
-    return {"under_construction_p": np.add.reduceat(((st <= m) & (m < on))[..., None] * cap,
-                                                    first, axis=2),
-            "planned_p": np.add.reduceat((m < st)[..., None] * cap, first, axis=2),
-            "capex_mcny": np.add.reduceat((st == m) * c.phase_capex, first, axis=2)}
+    cap, capex, known = c.phase_capacity[None, None], c.phase_capex, True
+    if pipe is not None:  # drawn sizes and capacity factors; known from announcement to drop
+        cap, capex = pipe["phase_cap"][:, None], c.phase_capex * pipe["phase_size"][:, None]
+        known = (pipe["phase_announced"][:, None] <= m) & (m < pipe["phase_dropped"][:, None])
+        cap = _capacity_by_month(c.months, cap, pipe["steps"])
+    return {"under_construction_p": np.add.reduceat(((st <= m) & (m < on) & known)[..., None]
+                                                    * cap, first, axis=2),
+            "planned_p": np.add.reduceat(((m < st) & known)[..., None] * cap, first, axis=2),
+            "capex_mcny": np.add.reduceat((st == m) * capex, first, axis=2)}
+
+
+def _capacity_by_month(H: int, cap: np.ndarray, steps: list) -> np.ndarray:
+    """Phase capacity (R, 1, P, T), or (R, H, P, T) as it was month by month where capacity
+    factors changed it: before a factor hit, a phase held its earlier capacity [P]."""
+    if not steps:
+        return cap
+    out = np.repeat(cap, H, axis=1)
+    for month, reps, types, before in reversed(steps):  # latest first: earlier ones win
+        months = np.flatnonzero(np.arange(H) < month)
+        block = np.ix_(reps, months, np.arange(out.shape[2]), np.flatnonzero(types))
+        out[block] = before[:, None]
+    return out
 
 
 def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray,

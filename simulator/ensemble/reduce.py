@@ -9,6 +9,7 @@ import numpy as np
 from simulator.engine import counting
 from simulator.engine.arrays import Compiled
 from simulator.engine.run_result import RunResult, seq_sum
+from simulator.ensemble.pipeline_tables import pipeline_columns, pipeline_rows
 
 QUANTILES = (10, 50, 90)
 # metrics by facility and type (plus the total of each type over facilities)
@@ -33,7 +34,7 @@ def monthly_rows(c: Compiled) -> list[tuple[str, str, str]]:
         rows += [(metric, typ, "all") for metric in TOTAL_METRICS[1:4]]
     rows += [(metric, "all", "all") for metric in TOTAL_METRICS]
     rows += counting.monthly_rows(c)
-    return rows
+    return rows + pipeline_rows(c)
 
 
 @dataclass
@@ -54,6 +55,8 @@ class Reduced:
     event_hit: np.ndarray  # (R, E) bool: happened within the horizon
     rule_capacity: np.ndarray | None = None  # (R, Q) [P] at the deadline, per `also_count` rule
     rule_month_met: np.ndarray | None = None  # (R, Q) month index, inf = never
+    pipeline_counts: np.ndarray | None = None  # (R, S, 4) projects per stream (pipeline.COUNTS)
+    shock_effects: np.ndarray | None = None  # (R, E, 2) P each shock delayed, P it cut
 
     @property
     def n(self) -> int:
@@ -82,7 +85,7 @@ def reduce_result(r: RunResult) -> Reduced:
     fix = {f: i for i, f in enumerate(c.facilities)}
     rows = monthly_rows(c)
     cube = np.empty((len(rows), H, R), dtype=np.float32)
-    extra = counting.monthly_series(r)
+    extra = {**counting.monthly_series(r), **pipeline_columns(r, per_t["capacity_p"])}
     for q, (metric, typ, fac) in enumerate(rows):
         if (metric, typ, fac) in extra:
             col = extra[(metric, typ, fac)]
@@ -101,7 +104,9 @@ def reduce_result(r: RunResult) -> Reduced:
         phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
         tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
-        event_hit=r.event_at < H, rule_capacity=rule_cap, rule_month_met=rule_met)
+        event_hit=r.event_at < H, rule_capacity=rule_cap, rule_month_met=rule_met,
+        pipeline_counts=None if r.pipeline is None else r.pipeline["counts"],
+        shock_effects=None if r.pipeline is None else r.pipeline["effects"])
 
 
 def combine(parts: list[Reduced]) -> Reduced:
@@ -117,7 +122,9 @@ def combine(parts: list[Reduced]) -> Reduced:
         tenant_signed=cat("tenant_signed"), tenant_left=cat("tenant_left"),
         tenant_demand_sum=sum(p.tenant_demand_sum for p in parts),
         tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"),
-        rule_capacity=cat("rule_capacity"), rule_month_met=cat("rule_month_met"))
+        rule_capacity=cat("rule_capacity"), rule_month_met=cat("rule_month_met"),
+        pipeline_counts=None if parts[0].pipeline_counts is None else cat("pipeline_counts"),
+        shock_effects=None if parts[0].shock_effects is None else cat("shock_effects"))
 
 
 def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:

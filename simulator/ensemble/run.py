@@ -16,7 +16,7 @@ from simulator.engine.processes import simulate_batch
 from simulator.scenario.hardware import dump
 from simulator.scenario.schema import Scenario
 from simulator.ensemble.reduce import Reduced, combine, reduce_result
-from simulator.ensemble import tables
+from simulator.ensemble import pipeline_tables, tables
 
 DEFAULT_REPLICATIONS = 1000
 MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
@@ -91,6 +91,11 @@ class Ensemble:
         from simulator.ensemble.counting import counting_table
 
         return counting_table(self.compiled, self.reduced)
+
+    @property
+    def pipeline(self):
+        """Projects per stream: announced, approved, abandoned, online (mean, p10, p50, p90)."""
+        return pipeline_tables.counts_table(self.compiled, self.reduced.pipeline_counts)
 
     @property
     def tenant_monthly(self):

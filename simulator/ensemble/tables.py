@@ -98,6 +98,8 @@ def phase_table(c: Compiled, red: Reduced):
     sq = month_quantiles(red.phase_start.astype(np.float64))
     oq = month_quantiles(red.phase_online.astype(np.float64))
     for p, pid in enumerate(c.phase_ids):
+        if c.pipeline is not None and c.pipeline.slot_stream[p] >= 0:
+            continue  # pipeline projects: see pipeline_tables
         fac, phase = pid.split(".", 1)
         caps = {t: c.phase_capacity[p, i] for i, t in enumerate(c.types) if c.phase_capacity[p, i]}
         online = red.phase_online[:, p]

@@ -14,6 +14,7 @@ from typing import Callable
 
 from simulator.errors import ScenarioError, Problem
 from simulator.scenario.hardware import dump
+from simulator.ensemble import pipeline_tables
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 
@@ -58,6 +59,9 @@ def summary(ens, scenario_file: str | None = None) -> dict:
             **counted.get(row["target"], {}),
         } for row in targets.to_dict("records")],
         "kpis": [{k: _num(v) for k, v in row.items()} for row in ens.kpis.to_dict("records")],
+        **({"pipeline": pipeline_tables.counts_summary(ens.pipeline)} if s.pipeline else {}),
+        **({"shocks": pipeline_tables.shocks_summary(ens.compiled, ens.reduced)}
+           if ens.reduced.shock_effects is not None else {}),
     }
 
 

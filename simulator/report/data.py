@@ -78,7 +78,7 @@ class Results:
 
     def facilities_of(self, typ: str) -> list[str]:
         """Facility ids that have (or plan) capacity of a type, in scenario order."""
-        ids = [f.id for f in self.scenario.facilities]
+        ids = self.facility_ids
         return [f for f in ids if self.has("capacity_p", typ, f)]
 
     def month_pos(self, month: str | None) -> int | None:
@@ -97,7 +97,8 @@ class Results:
         return self.t.pick(ct.label, ct.label_en, typ) if ct else typ
 
     def facility_name(self, fid: str) -> str:
-        f = next((f for f in self.scenario.facilities if f.id == fid), None)
+        f = next((f for f in self.scenario.facilities if f.id == fid), None) or next(
+            (st for st in self.scenario.pipeline if st.id == fid and st.name), None)
         return self.t.pick(f.name, f.name_en, fid) if f else fid
 
     def phase_name(self, fid: str, pid: str) -> str:
@@ -132,8 +133,14 @@ class Results:
                 out.append(typ)
         return out
 
+    @property
+    def facility_ids(self) -> list[str]:
+        """Declared facilities, then the new facilities of pipeline streams."""
+        return [f.id for f in self.scenario.facilities] + [
+            st.id for st in self.scenario.pipeline if st.facility is None]
+
     def facility_colors(self) -> dict[str, str]:
-        ids = [f.id for f in self.scenario.facilities]
+        ids = self.facility_ids
         return {f: SERIES_COLORS[i % len(SERIES_COLORS)] for i, f in enumerate(ids)}
 
     def type_colors(self) -> dict[str, str]:

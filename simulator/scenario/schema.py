@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
                       PlainSerializer, Tag, WithJsonSchema, model_serializer, model_validator)
@@ -261,9 +261,25 @@ class Delay(Strict):
     """delay [months]"""
 
 
-class Event(Strict):
+class OmitUnset:
+    """Fields added to the format later are left out of a dump while unset, so that the resolved
+    scenario and the hash of a file that does not use them stay what they were."""
+
+    _omit_unset: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _drop_unset(self, handler):
+        data = handler(self)
+        for key in self._omit_unset:
+            if data.get(key) in (None, [], {}):
+                data.pop(key, None)
+        return data
+
+
+class Event(OmitUnset, Strict):
     """A shock (e.g. chip export controls) that happens once with a probability."""
 
+    _omit_unset: ClassVar[tuple[str, ...]] = ("types", "capacity_factor")
     id: Id
     name: str | None = None
     """name shown in reports"""
@@ -271,7 +287,18 @@ class Event(Strict):
     """English name for reports in English"""
     probability: Probability = 1.0
     window: EventWindow
-    delay: Delay
+    delay: Delay | None = None
+    """delay of the phases of its types not yet online; give this and/or capacity_factor"""
+    types: list[str] | None = None
+    """compute types capacity_factor applies to; default: the delay's types"""
+    capacity_factor: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] | None = None
+    """share of their capacity that phases of its types not yet online deliver (e.g. 0.6 when
+    the chips that can still be bought give 60 % of the P per unit) [fraction]"""
+
+    @property
+    def factor_types(self) -> list[str]:
+        """The types capacity_factor applies to: `types`, else the delay's."""
+        return self.types if self.types is not None else (self.delay.types if self.delay else [])
 
 
 class Scope(Strict):
@@ -302,8 +329,71 @@ class Scope(Strict):
 SCOPE_LEVELS = ("district", "city", "province", "country")  # finest first
 
 
-class Scenario(Strict):
+# ---------------------------------------------------------------- the project pipeline
+class Size(Strict):
+    """A triangular distribution of a project's capacity."""
+
+    min: Annotated[Capacity, Field(gt=0)]
+    """smallest project [P]"""
+    mode: Annotated[Capacity, Field(gt=0)]
+    """most likely size [P]"""
+    max: Annotated[Capacity, Field(gt=0)]
+    """largest project [P]"""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Size":
+        if not self.min <= self.mode <= self.max:
+            raise PydanticCustomError(
+                "order", "needs min <= mode <= max, got min {a}, mode {b}, max {c}",
+                {"a": f"{self.min:g}", "b": f"{self.mode:g}", "c": f"{self.max:g}"})
+        return self
+
+
+class ApproveWhen(Strict):
+    """An approval gate: projects announced while the region is under-used wait, then lapse."""
+
+    utilization_below: Annotated[Rate, Field(gt=0.0, le=1.0)]
+    """a project waits while the utilisation of `types` (all facilities, served / installed)
+    is below this level [fraction]"""
+    types: list[str] = Field(min_length=1)
+    """compute types whose utilisation is looked at"""
+    hold_months: Annotated[int, Field(ge=0, le=600)] = 6
+    """months a project waits before it is abandoned [months]"""
+
+
+class Stream(Strict):
+    """A stream of projects not yet announced: a Poisson number of them in a window, each a
+    phase of drawn size and build time that may be abandoned before it comes online."""
+
+    id: Id
+    name: str | None = None
+    """name shown in reports"""
+    name_en: str | None = None
+    """English name for reports in English"""
+    type: str
+    """compute type of its projects"""
+    window: EventWindow
+    """months in which projects are announced"""
+    rate_per_year: Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)]
+    """announcements per year [1/year]"""
+    size: Size
+    """capacity of one project [P]"""
+    build_months: Duration
+    """construction time from approval to online [months]"""
+    probability_built: Probability = 1.0
+    """chance a project is finished; otherwise it is abandoned during construction"""
+    facility: str | None = None
+    """a declared facility the projects become phases of; default a new facility `<id>`"""
+    approve_when: ApproveWhen | None = None
+    """approval gate on the region's utilisation"""
+    start_when: StartWhen | None = None
+    """start construction (after approval) on the facility's utilisation, as for a phase"""
+
+
+class Scenario(OmitUnset, Strict):
     """A whole scenario: horizon, compute types, targets, facilities, tenants, platform, events."""
+
+    _omit_unset: ClassVar[tuple[str, ...]] = ("pipeline", "scope")
 
     name: str
     """name shown in reports"""
@@ -331,15 +421,8 @@ class Scenario(Strict):
     events: list[Event] = []
     hardware: dict[Id, HardwareEntry] = {}
     """hardware entries added to the shipped catalogue, or overriding its fields"""
-
-    @model_serializer(mode="wrap")
-    def _without_unset_scope(self, handler):
-        """Dumps leave out a scope that was not given, so that the hash of a scenario written
-        before scopes existed stays what it was."""
-        data = handler(self)
-        if isinstance(data, dict) and data.get("scope", 0) is None:
-            del data["scope"]
-        return data
+    pipeline: list[Stream] = []
+    """streams of projects not yet announced (see Stream)"""
 
     @property
     def months(self) -> int:

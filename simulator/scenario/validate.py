@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from simulator.errors import Problem, ScenarioError
 from simulator.scenario.hardware import check_counting, resolve_hardware
 from simulator.scenario.messages import KEY_MARK, combine_typos, from_pydantic, render_path, suggest
+from simulator.scenario.pipeline_checks import check_event_fields, check_pipeline
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month, whole_months
 
@@ -56,6 +57,7 @@ def cross_check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
     _check_facilities(c)
     _check_tenants(c, offered)
     _check_events(c)
+    check_pipeline(c)
     return c.errors, c.warns
 
 
@@ -82,6 +84,7 @@ def _check_defaults(c: _Found) -> set[str]:
             c.need_type(t, ("defaults", field, t, KEY_MARK))
     offered = {t for f in s.facilities for p in f.phases for t in p.capacity}
     offered |= {u for t, ct in s.compute_types.items() if t in offered for u in ct.serves}
+    offered |= {st.type for st in s.pipeline}
     for t in sorted((c.types & offered) - set(s.defaults.power_kw_per_p)):
         if not any(t in f.power_kw_per_p for f in s.facilities):
             c.warns.append(Problem(f"no power_kw_per_p for type {t!r}: its power and energy "
@@ -138,8 +141,9 @@ def _check_events(c: _Found) -> None:
     s = c.s
     _duplicates([e.id for e in s.events], ("events",), "event", c.errors)
     for ei, e in enumerate(s.events):
-        for k, t in enumerate(e.delay.types):
+        for k, t in enumerate(e.delay.types if e.delay else []):
             c.need_type(t, ("events", ei, "delay", "types", k))
+        check_event_fields(c, ei, e)
         if e.window.to < e.window.from_:
             c.errors.append(Problem(f"window ends ({format_month(e.window.to)}) before it "
                                     f"begins ({format_month(e.window.from_)})",

@@ -165,7 +165,7 @@ def shocks_note(names: Names, typ: str) -> str:
     t = names.t
     items = []
     for e in names.s.events:
-        if e.probability <= 0 or typ not in e.delay.types:
+        if e.probability <= 0 or e.delay is None or typ not in e.delay.types:
             continue
         m = e.delay.months
         d = t("u_months", a=num(m.min), b=num(m.max)) if hasattr(m, "min") else \

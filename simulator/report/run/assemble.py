@@ -25,6 +25,7 @@ from simulator.report.run import tenants as ct
 from simulator.report import fork
 from simulator.report.run.assumptions import assumption_pages
 from simulator.report.run.counting import add_counting_page
+from simulator.report.run.pipeline import add_pipeline_page
 from simulator.report.data import Results
 from simulator.report.pages import cover, draw_table, footer, page, phase_rows, table_height
 from simulator.report.style import register_font, report_rc
@@ -136,6 +137,7 @@ def pages(res: Results, c: dict[str, list[Chart]] | None = None) -> Report:
     rep.draw(fig, fig.add_subplot(gs[1, 1]), capex)
     rep.figures.append(fig)
     add_counting_page(rep, res)  # issue 13: the page on counting, when the run counts
+    add_pipeline_page(rep, res)
     rep.figures += assumption_pages(res)
     return rep
 

@@ -106,7 +106,8 @@ def blocks(res: Results) -> list[Block]:
     ev_rows = [[shorten(res.event_name(e), 40), t.pct(e.probability),
                 t("v_window", a=format_month(e.window.from_), b=format_month(e.window.to)),
                 t("v_delay", types=", ".join(res.type_label(x) for x in e.delay.types),
-                  d=_duration(res, e.delay.months))] for e in s.events]
+                  d=_duration(res, e.delay.months)) if e.delay else
+                f"x{e.capacity_factor:g}"] for e in s.events]
     events = Block(t("a_events"), [t("c_event"), t("c_p"), t("c_window"), t("c_delay")],
                    ev_rows, ["left", "right", "left", "left"])
     return [b for b in (types, econ, facilities, tenants, events) if b.rows]

@@ -1,0 +1,113 @@
+"""The pipeline's rows of the monthly table and its table of project counts.
+
+monthly.csv convention (only for a scenario with `pipeline:`): `capacity_p` stays the whole
+installed capacity; for every type a stream builds, `declared_capacity_p` (the phases written
+in `facilities`) and `pipeline_capacity_p` (projects of the pipeline) split it, facility `all`,
+so declared + pipeline = capacity_p; the same three with type `all` add every type together (as
+city and province totals count). The counts `pipeline_announced`, `pipeline_approved`,
+`pipeline_abandoned` and `pipeline_online` are cumulative numbers of projects by each month,
+with the stream's id in the `facility` column and its type in `type`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.engine.arrays import Compiled
+from simulator.engine.pipeline import COUNTS
+
+SPLIT_METRICS = ("declared_capacity_p", "pipeline_capacity_p")
+COUNT_METRICS = tuple(f"pipeline_{k}" for k in COUNTS)
+
+
+def pipeline_rows(c: Compiled) -> list[tuple[str, str, str]]:
+    """(metric, type, facility) rows the pipeline adds to the monthly table ([] without one)."""
+    pa = c.pipeline
+    if pa is None or not pa.stream_ids:
+        return []
+    types = [c.types[t] for t in sorted(set(pa.stream_type.tolist()))]
+    rows = [(metric, typ, "all") for typ in types for metric in SPLIT_METRICS]
+    rows += [(metric, "all", "all") for metric in ("capacity_p",) + SPLIT_METRICS]
+    for s, sid in enumerate(pa.stream_ids):
+        rows += [(metric, c.types[pa.stream_type[s]], sid) for metric in COUNT_METRICS]
+    return rows
+
+
+def pipeline_columns(r, per_type_capacity: np.ndarray) -> dict[tuple, np.ndarray]:
+    """The values of `pipeline_rows` for a RunResult, each (R, H); `per_type_capacity` is the
+    installed capacity of each type (R, H, T) [P]."""
+    c, pipe = r.compiled, r.pipeline
+    rows = pipeline_rows(c)
+    if not rows:
+        return {}
+    H = c.months
+    month = np.arange(H, dtype=float)[None, :, None]
+    out = {}
+    total, pipe_total = per_type_capacity.sum(axis=2), pipe["capacity_p"].sum(axis=2)
+    for metric, typ, fac in rows:
+        every = typ == "all"
+        t = None if every else c.types.index(typ)
+        built = total if every else per_type_capacity[:, :, t]
+        piped = pipe_total if every else pipe["capacity_p"][:, :, t]
+        if metric == "pipeline_capacity_p":
+            out[(metric, typ, fac)] = piped
+        elif metric == "declared_capacity_p":
+            out[(metric, typ, fac)] = built - piped
+        elif metric == "capacity_p":
+            out[(metric, typ, fac)] = built
+    for s, sid in enumerate(c.pipeline.stream_ids):
+        slots = c.pipeline.slots[s]
+        typ = c.types[c.pipeline.stream_type[s]]
+        months = (pipe["phase_announced"], pipe["phase_approved"], pipe["phase_dropped"],
+                  r.phase_online)
+        for metric, when in zip(COUNT_METRICS, months):
+            out[(metric, typ, sid)] = (when[:, None, slots] <= month).sum(axis=2).astype(float)
+    return out
+
+
+def counts_table(c: Compiled, counts: np.ndarray | None):
+    """Projects per stream (and `all`): announced, approved, abandoned, online within the
+    horizon: mean, p10, p50, p90 over the replications. `counts` is (R, S, 4)."""
+    import pandas as pd
+
+    from simulator.ensemble.reduce import quantiles
+
+    if counts is None or c.pipeline is None or not c.pipeline.stream_ids:
+        return pd.DataFrame(columns=["stream", "count", "mean", "p10", "p50", "p90"])
+    rows = []
+    named = list(c.pipeline.stream_ids) + ["all"]
+    for s, sid in enumerate(named):
+        values = counts.sum(axis=1) if sid == "all" else counts[:, s]
+        q = quantiles(values)
+        for i, name in enumerate(COUNTS):
+            rows.append((sid, name, float(values[:, i].mean()), float(q[0][i]), float(q[1][i]),
+                         float(q[2][i])))
+    return pd.DataFrame(rows, columns=["stream", "count", "mean", "p10", "p50", "p90"])
+
+
+def counts_summary(table) -> dict:
+    """summary.json's `pipeline`: {stream: {count: {mean, p10, p50, p90}}}."""
+    out: dict = {}
+    for row in table.to_dict("records"):
+        out.setdefault(row["stream"], {})[row["count"]] = {
+            k: float(f"{row[k]:.10g}") for k in ("mean", "p10", "p50", "p90")}
+    return out
+
+
+def shocks_summary(c: Compiled, red) -> dict:
+    """summary.json's `shocks` (with a pipeline or a capacity factor): per event, the chance it
+    hits within the horizon and, when it does, the capacity of the phases it delayed and the
+    capacity its factor cut: {mean, p10, p50, p90} [P]."""
+    from simulator.ensemble.reduce import quantiles
+
+    out = {}
+    for e, ev in enumerate(c.scenario.events):
+        hit = red.event_hit[:, e]
+        entry = {"probability_hit": float(hit.mean())}
+        for i, name in enumerate(("delayed_p", "cut_p")):
+            values = red.shock_effects[hit, e, i]
+            q = quantiles(values) if values.size else [float("nan")] * 3
+            entry[name] = {k: (float(f"{v:.10g}") if values.size else None) for k, v in zip(
+                ("mean", "p10", "p50", "p90"), [values.mean() if values.size else 0.0, *q])}
+        out[ev.id] = entry
+    return out
