@@ -33,10 +33,10 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _pdf(tmp: Path, kind: str, payload: dict, lang: Optional[Lang]) -> None:
+def _pdf(tmp: Path, data, lang: Optional[Lang]) -> None:
     from simulator.report import write_analysis_report
 
-    write_analysis_report(tmp, kind, payload, lang=lang_code(lang))
+    write_analysis_report(tmp, data, lang=lang_code(lang))
 
 
 @app.command()
@@ -106,8 +106,9 @@ def sensitivity(scenario: Path = typer.Argument(..., help="Scenario file."),
         with staged_directory(out) as tmp:
             write_csv(df, tmp / "sensitivity.csv")
             if not no_report:
-                _pdf(tmp, "sensitivity", {"scenario": s, "table": df, "replications": n,
-                                          "seed": s.seed if seed is None else seed}, lang)
+                from simulator.report import SensitivityInput
+
+                _pdf(tmp, SensitivityInput(s, df, n, s.seed if seed is None else seed), lang)
     _table(f"{s.name}: what moves each target (largest swing first)", df[df["rank"] <= 5],
            {"target": "target", "rank": "#", "input": "input", "low": "low", "high": "high",
             "p_met_low": "P(met) low", "p_met_high": "P(met) high", "gap_p50_low": "gap P50 low",
@@ -143,7 +144,9 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
                 (tmp / f"plan-{name}.yaml").write_text(
                     _whatif_yaml(scenario, out, name, whatif, confidence, set_), encoding="utf-8")
             if not no_report:
-                _pdf(tmp, "plan", {"scenario": s, "plan": result}, lang)
+                from simulator.report import PlanInput
+
+                _pdf(tmp, PlanInput(s, result), lang)
     _table(f"{s.name}: what must start building by when ({confidence:.0%} confidence)",
            result.table, {"target": "target", "build_class": "build class", "status": "status",
                           "capacity_p": "add [P]", "latest_start": "latest start",
@@ -183,8 +186,9 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
         with staged_directory(out) as tmp:
             write_csv(table, tmp / "sweep.csv")
             if not no_report:
-                _pdf(tmp, "sweep", {"scenario": s, "table": table, "axes": list(axes),
-                                    "ensembles": ensembles}, lang)
+                from simulator.report import SweepInput
+
+                _pdf(tmp, SweepInput(s, table, list(axes), ensembles), lang)
     swept = {p: p.split(".")[-1] for p, values in axes.items() if len(values) > 1}
     _table(f"{s.name}: sweep", table, {**swept, "target": "target",
                                        "probability_met": "P(met)", "gap_p50": "gap P50",

@@ -14,6 +14,8 @@ from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS,
                                lang_code, load, out_option)
 from simulator.errors import Problem
 
+PNG = typer.Option(False, "--png", help="Also write each chart as charts/<name>.png.")
+
 
 @app.command()
 def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
@@ -85,36 +87,37 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
         set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>"),
         workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
-        no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET) -> None:
+        no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET,
+        png: bool = PNG) -> None:
     """Run a scenario's ensemble; write the run directory and print the target table."""
     from simulator.output.run_dir import write_run
 
     with guarded():
         ens = _run_ensemble(scenario, replications, seed, set_, workers, scheduler, quiet)
         out = out or Path("reports") / scenario.stem
-        extra = None if no_report else _report_writer(lang_code(lang))
+        extra = None if no_report else _report_writer(lang_code(lang), png)
         write_run(ens, out, scenario_file=str(scenario), extra=extra)
     _print_targets(ens)
     print(f"wrote {out}/")
 
 
-def _report_writer(lang: Optional[str]):
+def _report_writer(lang: Optional[str], png: bool = False):
     def write(tmp: Path) -> None:
         from simulator.report import write_report
 
-        write_report(tmp, lang=lang)
+        write_report(tmp, lang=lang, png=png)
     return write
 
 
 @app.command()
 def report(run_dir: Path = typer.Argument(..., help="A run directory written by `capsim run`."),
-           lang: Optional[Lang] = LANG) -> None:
-    """Re-draw report.pdf and charts/ of a run directory from its saved results (no simulation)."""
+           lang: Optional[Lang] = LANG, png: bool = PNG) -> None:
+    """Re-draw report.pdf (and with --png charts/) of a run directory from its saved results."""
     with guarded():
         from simulator.report import write_report
 
-        pdf = write_report(run_dir, lang=lang_code(lang))
-    print(f"wrote {pdf} and {run_dir / 'charts'}/")
+        pdf = write_report(run_dir, lang=lang_code(lang), png=png)
+    print(f"wrote {pdf}" + (f" and {run_dir / 'charts'}/" if png else ""))
 
 
 @app.command()

@@ -105,6 +105,31 @@ def use_report_style() -> None:
 
 
 @contextlib.contextmanager
+def fonts_resolved_once() -> Iterator[None]:
+    """Resolve each font request once while drawing a document.
+
+    matplotlib looks the font list up for every piece of text it measures or draws (some
+    20,000 times for a run report); the answer depends only on the font properties, so it is
+    kept for the document's lifetime. The font manager is restored on the way out.
+    """
+    manager = font_manager.fontManager
+    original = manager._find_fonts_by_props
+    cache: dict = {}
+
+    def find(prop, *args, **kwargs):
+        key = (prop if isinstance(prop, str) else hash(prop), args, tuple(kwargs.items()))
+        if key not in cache:
+            cache[key] = original(prop, *args, **kwargs)
+        return cache[key]
+
+    manager._find_fonts_by_props = find
+    try:
+        yield
+    finally:
+        del manager._find_fonts_by_props  # the class's method again
+
+
+@contextlib.contextmanager
 def strict_glyphs() -> Iterator[None]:
     """Raise MissingGlyphError where matplotlib would warn "Glyph ... missing from font(s)".
 

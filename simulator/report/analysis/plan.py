@@ -12,10 +12,10 @@ from matplotlib.patches import Patch
 from simulator.units import format_month
 from simulator.report.analysis.labels import Names
 from simulator.report.analysis.pages import meta_line, RED, bullets, cover, footnote, p_color, table_pages
-from simulator.report.run.assemble import Chart, Report
+from simulator.report.document import Chart, Document
 from simulator.report.axes import month_axis, titles
 from simulator.report.data import MONTH, to_x
-from simulator.report.pages import A4_LANDSCAPE, draw_table, page, table_height
+from simulator.report.pages import A4_LANDSCAPE, draw_table, table_height
 from simulator.report.style import COLORS
 from simulator.report.i18n.text import Text, cap, num, wrap
 
@@ -235,16 +235,15 @@ def table_rows(table, names: Names) -> list[list[str]]:
 
 
 # ---------------------------------------------------------------------------- pages
-def plan_pages(payload: dict, names: Names, facts) -> tuple[Report, str]:
+def plan_pages(doc: Document, data, names: Names) -> None:
     """Cover with a sentence per target, the timelines (two targets a page), the table."""
-
-    s, plan, t = payload["scenario"], payload["plan"], names.t
+    s, plan, t = data.scenario, data.plan, names.t
     table = plan.table
     targets = list(dict.fromkeys(table["target"])) if len(table) else []
     base = plan.base
     meta = [t.colon(t("pl_conf"), t.pct(plan.confidence))] + meta_line(
         t, base.replications, 1 + len(plan.whatifs), base.seed)
-    fig, y = cover(s, t, t("pl_title"), meta, facts.facts["scenario_hash"])
+    fig, y = cover(doc, s, t("pl_title"), meta)
     items = [headline(table, x, names, plan.confidence) for x in targets]
     y = bullets(fig, y, items or [("#555555", t("no_targets"))])
     if plan.whatifs:
@@ -264,20 +263,17 @@ def plan_pages(payload: dict, names: Names, facts) -> tuple[Report, str]:
         draw_table(fig.add_axes((0.025, y - h, 0.95, h)), header, rows, fontsize=9.5,
                    align=align)
     footnote(fig, t("pl_reading"), t)
-    rep = Report([fig])
     span = time_span(table, s)
     charts = [Chart(f"plan-{x}", plot_timeline,
                     timeline_data(table, x, names, plan.confidence, span)) for x in targets]
     for k in range(0, len(charts), 2):
-        fig = page(t("pl_page"))
+        fig = doc.page(t("pl_page"))
         chunk = charts[k:k + 2]
         axes = fig.subplots(2, 1, squeeze=False).ravel()  # a lone chart keeps its height
         for ax, ch in zip(axes, chunk):
-            rep.draw(fig, ax, ch)
+            doc.draw(fig, ax, ch)
         for ax in axes[len(chunk):]:
             ax.set_visible(False)
-        rep.figures.append(fig)
     if rows and not on_cover:
-        rep.figures += table_pages(t("an_page_table"), header, [("", rows)], t, align=align,
-                                   fontsize=9.5)
-    return rep, t("pl_title")
+        doc.add(*table_pages(t("an_page_table"), header, [("", rows)], t, align=align,
+                             fontsize=9.5))

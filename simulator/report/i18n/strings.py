@@ -53,6 +53,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "t_kpis": ("关键指标（全期，P50 [P10–P90]）", "Key figures (whole horizon, P50 [P10–P90])"),
     # page titles
     "p_capacity": ("算力与目标", "Capacity against targets"),
+    "p_capacity_only": ("算力（未设目标的类型）", "Capacity of the types without a target"),
     "p_gap": ("目标缺口随时间变化", "Gap to each target over time"),
     "p_demand": ("需求与满足情况", "Demand, served and unmet"),
     "p_util": ("利用率与闲置算力", "Utilisation and idle capacity"),

@@ -1,0 +1,3 @@
+"""The decision page (placeholder)."""
+def decision_pages(doc, res):
+    pass
