@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -12,7 +13,8 @@ import pytest
 
 import simulator as sim
 from simulator.analysis.plan import plan
-from simulator.report import MissingGlyphError, strict_glyphs, write_analysis_report
+from simulator.report import (MissingGlyphError, PlanInput, SensitivityInput, SweepInput,
+                              strict_glyphs, write_analysis_report)
 from simulator.report.analysis.labels import Names
 from simulator.report.analysis.plan import headline as plan_headline
 from simulator.report.data import scenario_title
@@ -109,17 +111,17 @@ def small():
                                 {"type": "ai", "capacity": "1000P", "by": "2024-03"}])
     _, ensembles, table = run_sweep(s, {"facilities.f.phases.wide.start": ["2024-03", "2024-09"],
                                         "tenants.t.probability": [0, 1]}, 40)
-    return {"sensitivity": {"scenario": s, "table": sensitivity(s, 40), "replications": 40},
-            "plan": {"scenario": s, "plan": plan(s, 0.8, 40)},
-            "sweep": {"scenario": s, "table": table, "ensembles": ensembles,
-                      "axes": ["facilities.f.phases.wide.start", "tenants.t.probability"]}}
+    return {"sensitivity": SensitivityInput(s, sensitivity(s, 40), 40),
+            "plan": PlanInput(s, plan(s, 0.8, 40)),
+            "sweep": SweepInput(s, table, ["facilities.f.phases.wide.start",
+                                           "tenants.t.probability"], ensembles)}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", ["sensitivity", "plan", "sweep"])
 def test_every_kind_draws_without_a_missing_glyph(small, kind, lang, tmp_path):
     with strict_glyphs():
-        pdf = write_analysis_report(tmp_path, kind, small[kind], lang=lang)
+        pdf = write_analysis_report(tmp_path, small[kind], lang=lang)
     assert pdf == tmp_path / f"{kind}.pdf"
     pages = pdf_pages(pdf)
     assert "small" in pages[0] and len(pages) >= 2
@@ -129,21 +131,28 @@ def test_every_kind_draws_without_a_missing_glyph(small, kind, lang, tmp_path):
 
 
 def test_a_plan_says_met_and_too_late(small, tmp_path):
-    first = pdf_pages(write_analysis_report(tmp_path, "plan", small["plan"], lang="en"))[0]
+    first = pdf_pages(write_analysis_report(tmp_path, small["plan"], lang="en"))[0]
     assert "100P AI by 2025-06 is already met" in first
     assert "1,000P AI by 2024-03 with 80 % confidence" in first and "too late" in first
 
 
 def test_a_missing_glyph_is_an_error(small, tmp_path):
-    s = small["plan"]["scenario"]
+    s = small["plan"].scenario
     odd = s.model_copy(update={"name": "small \U00020000"})
     with pytest.raises(MissingGlyphError), strict_glyphs():
-        write_analysis_report(tmp_path, "sweep", {**small["sweep"], "scenario": odd})
+        write_analysis_report(tmp_path, dataclasses.replace(small["sweep"], scenario=odd))
 
 
-def test_an_unknown_kind_is_refused(small, tmp_path):
-    with pytest.raises(ValueError, match="kind"):
-        write_analysis_report(tmp_path, "tornado", small["plan"])
+def test_an_untyped_input_is_refused(small, tmp_path):
+    with pytest.raises(TypeError, match="SensitivityInput"):
+        write_analysis_report(tmp_path, {"scenario": small["plan"].scenario})
+
+
+def test_the_cover_lists_the_overrides(small, tmp_path):
+    data = dataclasses.replace(small["plan"], overrides={"facilities.f.phases.wide.start":
+                                                         "2024-09"})
+    first = pdf_pages(write_analysis_report(tmp_path, data, lang="en"))[0]
+    assert "Overrides (--set)" in first and "facilities.f.phases.wide.start = 2024-09" in first
 
 
 # ---------------------------------------------------------------------------- words

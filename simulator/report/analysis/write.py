@@ -82,7 +82,7 @@ def write_analysis_report(out_dir: str | os.PathLike, data: AnalysisInput,
     `png`, its charts as `charts/*.png` in `out_dir`, in `lang` (default: the scenario's
     language). Returns the PDF."""
     from simulator.report.analysis.plan import plan_pages
-    from simulator.report.analysis.sweep import sweep_pages
+    from simulator.report.analysis.sweep_pages import sweep_pages
 
     if not isinstance(data, (SensitivityInput, PlanInput, SweepInput)):
         raise TypeError(f"expected a SensitivityInput, PlanInput or SweepInput, "

@@ -207,3 +207,8 @@ STRINGS: dict[str, tuple[str, str]] = {
 from simulator.report.i18n.strings_analysis import ANALYSIS_STRINGS  # noqa: E402
 
 STRINGS.update(ANALYSIS_STRINGS)
+
+# the decision page, overrides, colour legends and the other words of issue 17
+from simulator.report.i18n.strings_decision import DECISION_STRINGS  # noqa: E402
+
+STRINGS.update(DECISION_STRINGS)
