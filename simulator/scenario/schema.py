@@ -272,8 +272,7 @@ class Scenario(Strict):
     language: Literal["zh", "en"] = "zh"
     """language of reports"""
     as_of: Month | None = None
-    """when the scenario's knowledge was frozen (default: start); plans starting earlier are
-    too late"""
+    """when the scenario's knowledge was frozen (default: start): earlier starts are too late"""
     compute_types: dict[Id, ComputeType] = Field(min_length=1)
     targets: list[Target] = []
     defaults: Economics = Economics()

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 from simulator.report.data import scenario_title
-from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page, table_height
+from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, overrides_line, page, table_height
 from simulator.report.style import COLORS
 from simulator.report.i18n.text import Text, has_cjk, wrap
 
@@ -47,16 +47,6 @@ def cover(doc, s: Scenario, heading: str, meta: list[str], subtitle: str = ""
     fig.text(0.025 + (0.075 if t.lang == "zh" else 0.09), y, doc.meta.scenario_hash,
              fontsize=9, va="top", color="#555555", family=MONO)
     return fig, y - 0.055
-
-
-def overrides_line(fig: Figure, y: float, overrides: dict, t: Text) -> float:
-    """'Overrides (--set): path = value; ...' in amber, if any; returns the height below."""
-    if not overrides:
-        return y
-    items = t.semi.join(f"{k} = {v}" for k, v in overrides.items())
-    text = wrap(t.colon(t("d_overrides"), items), 150 if t.lang == "en" else 120, 3)
-    fig.text(0.025, y, text, fontsize=10.5, va="top", color="#B35900", linespacing=1.3)
-    return y - 0.03 * (text.count("\n") + 1)
 
 
 def _lines(parts: list[str], width: int, sep: str = "    ·    ") -> list[str]:

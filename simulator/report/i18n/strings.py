@@ -64,7 +64,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "p_assumptions": ("主要假设", "Assumptions"),
     # legend entries
     "l_zoom": ("放大：算力（P）", "Close-up: capacity (P)"),
-    "l_built": ("已建成（P50）：", "built (P50):"),
+    "l_built": ("已建成（P50），颜色 = 设施：", "built (P50), colour = facility:"),
     "l_uc": ("在建（P50）", "under construction (P50)"),
     "l_planned": ("规划（P50）", "planned (P50)"),
     "l_band": ("合计 P10–P90", "total P10–P90"),

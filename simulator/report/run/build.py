@@ -144,7 +144,8 @@ def power_data(res: Results) -> SeriesData:
     note = t.colon(t("k_power"), band(peak["p50"], peak["p10"], peak["p90"],
                                       lambda v: f"{v:,.1f}"))
     return SeriesData(res.months, stacks, res.band("power_mw"), t("t_power"), note,
-                      t("unit_mw"), {"band": t("l_band"), "none": t("none_power")})
+                      t("unit_mw"), {"band": t("l_band"), "none": t("none_power"),
+                                     "color": t("l_by_type")})
 
 
 def energy_cost_data(res: Results) -> SeriesData:
@@ -201,7 +202,8 @@ def plot_series(ax, data: SeriesData, *, legend_at: str | None = "upper left"):
     number_axis(ax, nbins=5)
     ax.set_ylabel(data.ylabel)
     titles(ax, data.title, data.note)
-    legend(ax, legend_at, fontsize=8.5)
+    legend(ax, legend_at, fontsize=8.5, title=data.labels.get("color"), title_fontsize=8.5,
+           alignment="left")
     return ax
 
 
