@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from simulator.cli.app import (LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS, Lang,
-                  _progress, app, guarded, lang_code, load, out_option)
+                  _overrides, _progress, app, guarded, lang_code, load, out_option)
 from simulator.errors import Problem, ScenarioError
 
 
@@ -108,7 +108,8 @@ def sensitivity(scenario: Path = typer.Argument(..., help="Scenario file."),
             if not no_report:
                 from simulator.report import SensitivityInput
 
-                _pdf(tmp, SensitivityInput(s, df, n, s.seed if seed is None else seed), lang)
+                _pdf(tmp, SensitivityInput(s, df, n, s.seed if seed is None else seed,
+                                           _overrides(set_)), lang)
     _table(f"{s.name}: what moves each target (largest swing first)", df[df["rank"] <= 5],
            {"target": "target", "rank": "#", "input": "input", "low": "low", "high": "high",
             "p_met_low": "P(met) low", "p_met_high": "P(met) high", "gap_p50_low": "gap P50 low",
@@ -146,7 +147,7 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
             if not no_report:
                 from simulator.report import PlanInput
 
-                _pdf(tmp, PlanInput(s, result), lang)
+                _pdf(tmp, PlanInput(s, result, _overrides(set_)), lang)
     _table(f"{s.name}: what must start building by when ({confidence:.0%} confidence)",
            result.table, {"target": "target", "build_class": "build class", "status": "status",
                           "capacity_p": "add [P]", "latest_start": "latest start",

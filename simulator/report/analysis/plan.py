@@ -14,7 +14,9 @@ from simulator.report.analysis.labels import Names
 from simulator.report.analysis.pages import meta_line, RED, bullets, cover, footnote, p_color, table_pages
 from simulator.report.document import Chart, Document
 from simulator.report.axes import month_axis, titles
-from simulator.report.data import MONTH, to_x
+from simulator.report.data import MONTH, Results, to_x
+from simulator.report.run.decision import decision_pages
+from simulator.report.analysis.plan_options import table_rows, too_late
 from simulator.report.pages import A4_LANDSCAPE, draw_table, table_height
 from simulator.report.style import COLORS
 from simulator.report.i18n.text import Text, cap, num, wrap
@@ -198,7 +200,10 @@ def headline(table, target: str, names: Names, confidence: float) -> tuple[str, 
     parts = []
     for r in rows:
         cls = _phrase(names, r["build_class"])
-        if r["status"] == "plan" and same:
+        if too_late(r, s):
+            parts.append(t("pl_too_late_asof", cls=cls, m=r["latest_start"],
+                           asof=format_month(s.knowledge_month)))
+        elif r["status"] == "plan" and same:
             parts.append(t("pl_start_by", cls=cls, m=r["latest_start"]))
         elif r["status"] == "plan":
             parts.append(t("pl_start_cap", cls=cls, cap=cap(r["capacity_p"]),
@@ -216,28 +221,12 @@ def headline(table, target: str, names: Names, confidence: float) -> tuple[str, 
     return COLORS[0], text
 
 
-def table_rows(table, names: Names) -> list[list[str]]:
-    t = names.t
-    status = {"met": t("pl_s_met"), "plan": t("pl_s_plan"), "too late": t("pl_s_late")}
-    out = []
-    for r in table.to_dict("records"):
-        plan = r["status"] == "plan"
-        out.append([names.target(r["target"]), t.pct(r["p_met_now"]),
-                    names.build_class(r["build_class"]),
-                    " / ".join(num(r[k]) for k in ("build_min", "build_mode", "build_max")),
-                    status.get(r["status"], r["status"]),
-                    cap(r["capacity_p"]) if plan else "–",
-                    r["latest_start"] if plan else "–",
-                    cap(r["capacity_if_started_now_p"])
-                    if r["capacity_if_started_now_p"] == r["capacity_if_started_now_p"] else "–",
-                    t.pct(r["p_met_checked"]) if plan else "–"])
-    return out
-
-
 # ---------------------------------------------------------------------------- pages
 def plan_pages(doc: Document, data, names: Names) -> None:
     """Cover with a sentence per target, the timelines (two targets a page), the table."""
     s, plan, t = data.scenario, data.plan, names.t
+    res = Results.from_ensemble(plan.base, t.lang)
+    decision_pages(doc, res, plan.table, plan.confidence)
     table = plan.table
     targets = list(dict.fromkeys(table["target"])) if len(table) else []
     base = plan.base
@@ -253,10 +242,10 @@ def plan_pages(doc: Document, data, names: Names) -> None:
                  color="#444444")
         y -= 0.05
     header = [t("target"), t("pl_c_now"), t("pl_c_class"), t("pl_c_build"), t("pl_c_status"),
-              t("pl_c_add"), t("pl_c_start"), t("pl_c_if_now", m=format_month(s.start)),
-              t("pl_c_checked")]
-    align = ["left", "right", "left", "right", "left", "right", "right", "right", "right"]
-    rows = table_rows(table, names) if len(table) else []
+              t("pl_c_add"), t("pl_c_start"), t("pl_c_checked"), t("dc_c_capex"),
+              t("dc_c_power"), t("dc_c_util")]
+    align = ["left", "right", "left", "right", "left"] + ["right"] * 6
+    rows = table_rows(table, names, res) if len(table) else []
     h = table_height(len(rows), 0.25) / A4_LANDSCAPE[1]
     on_cover = rows and y - h > 0.1
     if on_cover:

@@ -54,5 +54,8 @@ DECISION_STRINGS: dict[str, tuple[str, str]] = {
                            "start = deadline − the longest build (of the slowest build class that "
                            "can still start); capsim plan checks it by simulation."),
     "dc_too_late_mark": ("已来不及", "too late"),
+    "pl_s_before": ("来不及（早于 {m}）", "too late (before {m})"),
+    "pl_too_late_asof": ("{cls}须在 {m} 前开工，早于 {asof}：已来不及", "{cls} had to start "
+                         "by {m}, before {asof}: too late"),
     "dc_none": ("已达成，无需增加", "met, nothing to add"),
 }

@@ -186,11 +186,10 @@ def plot_series(ax, data: SeriesData, *, legend_at: str | None = "upper left"):
         step_fill(ax, m, base, base + values, color=color, alpha=0.8, linewidth=0, label=label)
         base = base + values
     tot = data.total
-    if tot is not None and data.stacks:  # a band over stacks: dashed edges, no fill
+    if tot is not None and data.stacks:  # a band over the stacks: filled, translucent
         if not np.allclose(tot["p10"], tot["p90"]):
-            dashed = dict(color="#222222", linewidth=1.0, linestyle=(0, (4, 2)), zorder=3)
-            step_line(ax, m, tot["p10"], label=data.labels.get("band"), **dashed)
-            step_line(ax, m, tot["p90"], **dashed)
+            step_fill(ax, m, tot["p10"], tot["p90"], color="#222222", alpha=0.22, linewidth=0,
+                      zorder=3, label=data.labels.get("band"))
     elif tot is not None:
         step_fill(ax, m, tot["p10"], tot["p90"], color="#0072B2", alpha=0.18, linewidth=0,
                   label=data.labels.get("band"))

@@ -124,10 +124,9 @@ def _stacks(ax, data: CapacityData, name_width: int):
                               edgecolor=PLANNED_COLOR, hatch="....", linewidth=0.0,
                               label=data.labels.get("planned")))
     tot = data.total
-    dashed = dict(color=BAND_COLOR, linewidth=1.0, linestyle=(0, (4, 2)), zorder=3)
-    if not np.allclose(tot["p10"], tot["p90"]):
-        rest += step_line(ax, m, tot["p10"], label=data.labels.get("band"), **dashed)
-        step_line(ax, m, tot["p90"], **dashed)
+    if not np.allclose(tot["p10"], tot["p90"]):  # a filled band over the stacks
+        rest.append(step_fill(ax, m, tot["p10"], tot["p90"], color=BAND_COLOR, alpha=0.22,
+                              linewidth=0, zorder=3, label=data.labels.get("band")))
     return built, rest, max(float(np.max(top + data.planned, initial=0)), float(tot["p90"].max()))
 
 
