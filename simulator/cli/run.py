@@ -68,18 +68,26 @@ def _print_targets(ens) -> None:
     s = ens.scenario
     table = Table(title=f"{s.name}: {_count(ens.replications, 'replication')}, seed {ens.seed}",
                   title_justify="left")
-    for col in ("target", "by", "P(met)", "capacity at deadline P50 [P10-P90]", "gap P50",
-                "month met P50"):
-        table.add_column(col, justify="left" if col in ("target", "by") else "right")
+    for col in ("target", "by", "P(met)", "capacity P50 [P10-P90]", "gap P50", "met P50"):
+        table.add_column(col, justify="left" if col in ("target", "by") else "right",
+                         overflow="fold")
     for row in ens.targets.to_dict("records"):
         p = row["probability_met"]
         se = row["probability_met_se"]
-        table.add_row(f"{row['target_p']:,.0f}P {row['type']}", row["by"],
-                      f"{p:.1%}" + (f" ±{se:.1%}" if ens.replications > 1 else ""),
+        table.add_row(f"{row['target_p']:,.0f}P {type_label(s, row['type'])}", row["by"],
+                      f"{p:.0%}" + (f" ±{se:.0%}" if se > 0 else ""),
                       f"{row['capacity_p50']:,.0f}P [{row['capacity_p10']:,.0f}-"
                       f"{row['capacity_p90']:,.0f}]",
                       f"{row['gap_p50']:,.0f}P", text_or_none(row["month_met_p50"]) or "not by end")
-    Console(width=max(100, Console().width)).print(table)
+    Console(width=80).print(table)
+
+
+def type_label(s, typ: str) -> str:
+    """A compute type by its label in the scenario's language (its id if it has none)."""
+    ct = s.compute_types.get(typ)
+    if ct is None:
+        return typ
+    return (ct.label or typ) if s.language == "zh" else (ct.label_en or typ)
 
 
 @app.command()

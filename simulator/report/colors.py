@@ -16,6 +16,10 @@ ENTITY_COLORS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77
                  "#882255", "#AA4499", "#6699CC", "#AA7744", "#5A5A8C")
 OTHER_COLOR = "#BBBBBB"  # "others" in a stacked chart
 
+# Variants (compared scenarios, sweep lines): the reference dark grey, then colours no compute
+# type uses; legends say "colour = scenario".
+VARIANT_COLORS = ("#444444", "#AA4499", "#44AA99", "#DDCC77", "#88CCEE", "#882255", "#999933")
+
 
 def _slot(key: str, n: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % n

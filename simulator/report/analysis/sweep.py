@@ -13,7 +13,7 @@ from simulator.report.analysis.labels import Names
 from simulator.report.analysis.pages import p_color
 from simulator.report.axes import number_axis, titles
 from simulator.report.data import to_x
-from simulator.report.style import COLORS
+from simulator.report.colors import VARIANT_COLORS
 from simulator.report.i18n.text import cap, shorten, wrap
 
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -47,7 +47,7 @@ def plot_sweep(ax, data: SweepData, *, legend_at: str | None = "right"):
     allv = np.concatenate([y for _, y, _ in data.series] + list(data.dotted)) if n \
         else np.zeros(1)
     for j, (label, y, err) in enumerate(data.series):
-        color = COLORS[j % 7]
+        color = VARIANT_COLORS[j % len(VARIANT_COLORS)]
         x = data.x + offsets[j]
         ax.plot(x, y, color=color, linestyle=LINESTYLES[(j // 7) % len(LINESTYLES)],
                 marker=MARKERS[j % len(MARKERS)], markersize=5.5, label=label, zorder=3)
@@ -66,8 +66,9 @@ def plot_sweep(ax, data: SweepData, *, legend_at: str | None = "right"):
         number_axis(ax, percent=True)
     else:
         lo, hi = float(np.nanmin(allv)), float(np.nanmax(allv))
-        pad = (hi - lo) * 0.15 or max(abs(hi), 1.0) * 0.1
-        ax.set_ylim(lo - pad, hi + pad)
+        lo, hi = min(lo, 0.0), max(hi, 0.0)  # from zero: a 4 % change stays a 4 % change
+        pad = (hi - lo) * 0.08 or 1.0
+        ax.set_ylim(lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else 0.0)
         number_axis(ax, nbins=5)
         if lo - pad < 0 < hi + pad:
             ax.axhline(0, color="#222222", linewidth=1.0)

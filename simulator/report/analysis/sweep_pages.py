@@ -11,7 +11,7 @@ from simulator.report.analysis.sweep import (_head, grid_table, headline, plot_s
                                              values_of)
 from simulator.report.document import Document
 from simulator.report.pages import A4_LANDSCAPE, draw_table, table_height
-from simulator.report.style import COLORS
+from simulator.report.colors import VARIANT_COLORS as COLORS
 
 
 def sweep_pages(doc: Document, data, names: Names) -> None:
@@ -86,9 +86,15 @@ def _target_page(doc: Document, data, names: Names, target: str, xp: str) -> Non
     pm, gap = sweep_data(data.table, data.axes, target, names)
     fig = doc.page(t("sw_page", target=names.target(target), x=short_names([xp], names)[xp]))
     p_all = np.concatenate([y for _, y, _ in pm.series])
-    flat = float(np.nanmax(p_all) - np.nanmin(p_all)) < 1e-9
-    a1, a2 = fig.subplots(2, 1, sharex=True,
-                          gridspec_kw={"height_ratios": [1.0, 2.0] if flat else [1.0, 1.0]})
+    if float(np.nanmax(p_all) - np.nanmin(p_all)) < 1e-9:  # P(met) flat: one line, the gap
+        fig.get_layout_engine().set(rect=(0.0, 0.035, 1.0, 0.86))
+        fig.text(0.025, 0.925, names.t("sw_pmet_flat", p=names.t.pct(p_all[0])),
+                 fontsize=11.5, va="top", color="#B35900")
+        a2 = fig.add_subplot()
+        plot_sweep(a2, gap)
+        doc.place(f"sweep-{target}", fig, [a2])
+        return
+    a1, a2 = fig.subplots(2, 1, sharex=True)
     plot_sweep(a1, pm)
     plot_sweep(a2, gap, legend_at=None)
     a1.set_xlabel("")

@@ -129,28 +129,7 @@ def sensitivity_pages(doc: Document, data: SensitivityInput, names: Names) -> No
                    fontsize=9, align=["left", "left"] + ["right"] * 3)
     footnote(fig, " ".join([t("s_method"), t("an_crn"), t("s_gap")]), t)
     for target in targets:
-        pmet, gap, idle = cs.target_tornadoes(df, target, names)
-        if not pmet.labels:  # nothing moves it: the cover says so, the table shows it
-            continue
-        fig = doc.page(t("s_page", target=names.target(target)))
-        flat = not any(abs(v - pmet.base) > cs.EPS for v in [*pmet.low, *pmet.high])
-        tall = min(ROW_IN * max(len(pmet.labels), 3) + 2.2, 6.9)
-        gs = fig.add_gridspec(2, 2, width_ratios=[0.8, 1.2] if flat else [1.45, 1.0],
-                              height_ratios=[tall, max(7.0 - tall, 0.01)])
-        a1 = fig.add_subplot(gs[0, 0])
-        a2 = fig.add_subplot(gs[0, 1], sharey=a1)
-        cs.plot_tornado(a1, pmet, label_width=44)
-        cs.plot_tornado(a2, gap, labels=False, legend_at=None)
-        a2.tick_params(axis="y", labelleft=False)
-        doc.place(f"tornado-{target}", fig, [a1, a2])
-        note = fig.add_subplot(gs[1, :])
-        note.set_axis_off()
-        if idle:
-            text = t("s_no_effect", n=len(idle), items=t.semi.join(idle))
-            note.text(0.025, 0.8, wrap(text, 190 if t.lang == "en" else 168), va="top",
-                      ha="left", fontsize=9.5, color="#555555", linespacing=1.45,
-                      transform=blended_transform_factory(fig.transFigure, note.transAxes),
-                      in_layout=False)
+        _target_page(doc, target, names, *cs.target_tornadoes(df, target, names))
     if len(df):
         fig = doc.page(t("s_page_unmet"))
         doc.draw(fig, fig.add_subplot(), Chart("tornado-unmet", cs.plot_tornado,
@@ -160,3 +139,37 @@ def sensitivity_pages(doc: Document, data: SensitivityInput, names: Names) -> No
         doc.add(*table_pages(t("an_page_table"), cs.table_header(t), sections, t,
                              align=["right", "left"] + ["right"] * 6, fontsize=8.5,
                              row_in=0.21))
+
+
+def _target_page(doc: Document, target: str, names: Names, pmet, gap, idle: list[str]) -> None:
+    """A target's tornadoes: P(met) beside the gap, or, where no input moves P(met), one line
+    saying so above the gap alone; the inputs that move neither listed below."""
+    t = names.t
+    if not pmet.labels:  # nothing moves it: the cover says so, the table shows it
+        return
+    fig = doc.page(t("s_page", target=names.target(target)))
+    flat = not any(abs(v - pmet.base) > cs.EPS for v in [*pmet.low, *pmet.high])
+    tall = min(ROW_IN * max(len(pmet.labels), 3) + 2.2, 6.9)
+    gs = fig.add_gridspec(2, 2, width_ratios=[1.0, 1.0] if flat else [1.45, 1.0],
+                          height_ratios=[tall, max(7.0 - tall, 0.01)])
+    if flat:
+        a2 = fig.add_subplot(gs[0, :])
+        cs.plot_tornado(a2, gap, label_width=60)
+        fig.get_layout_engine().set(rect=(0.0, 0.035, 1.0, 0.86))  # room for the line
+        fig.text(0.025, 0.925, pmet.flat, fontsize=11.5, va="top", color="#B35900")
+        doc.place(f"tornado-{target}", fig, [a2])
+    else:
+        a1 = fig.add_subplot(gs[0, 0])
+        a2 = fig.add_subplot(gs[0, 1], sharey=a1)
+        cs.plot_tornado(a1, pmet, label_width=44)
+        cs.plot_tornado(a2, gap, labels=False, legend_at=None)
+        a2.tick_params(axis="y", labelleft=False)
+        doc.place(f"tornado-{target}", fig, [a1, a2])
+    note = fig.add_subplot(gs[1, :])
+    note.set_axis_off()
+    if idle:
+        text = t("s_no_effect", n=len(idle), items=t.semi.join(idle))
+        note.text(0.025, 0.8, wrap(text, 190 if t.lang == "en" else 168), va="top",
+                  ha="left", fontsize=9.5, color="#555555", linespacing=1.45,
+                  transform=blended_transform_factory(fig.transFigure, note.transAxes),
+                  in_layout=False)

@@ -13,6 +13,7 @@ from simulator.report.data import Results, scenario_title
 from simulator.report.document import Document, Meta
 from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page
 from simulator.report.i18n.text import Text, band, cap, shorten
+from simulator.units import format_month
 
 DIFF_ROWS_PER_PAGE = 22
 
@@ -68,8 +69,10 @@ def _overlay_pages(doc: Document, results: list[Results], labels: list[str]) -> 
 def _outcome_page(doc: Document, table, results: list[Results], labels: list[str]) -> None:
     t = doc.t
     fig = doc.page(t("c_p_outcomes"))
-    gs = fig.add_gridspec(2, 2, height_ratios=[1.0, 1.0])
-    cc.plot_pmet(fig.add_subplot(gs[0, :]), cc.pmet_data(table, results, labels))
+    pmet = cc.pmet_data(table, results, labels)
+    flat = not (pmet.values > 0).any()  # all zero: a line, not a chart
+    gs = fig.add_gridspec(2, 2, height_ratios=[0.3 if flat else 1.0, 1.0])
+    cc.plot_pmet(fig.add_subplot(gs[0, :]), pmet)
     kpis = [("unmet_p_months", t("k_unmet"), t("c_x_pmonths")),
             ("idle_p_months", t("k_idle"), t("c_x_pmonths"))]
     for k, (kpi, title, xlabel) in enumerate(kpis):
@@ -142,6 +145,12 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
     draw_table(ax, [t("c_scenario"), t("k_unmet"), t("k_idle"), t("k_capex"), t("k_power"),
                     t("k_energy_cost")], krows, fontsize=9.5, uniform=True)
     fig.text(0.025, 0.045, t("c_reading"), fontsize=9, va="bottom", color="#666666")
+    horizons = {m.label: f"{format_month(m.scenario.start)}–{format_month(m.scenario.end)}"
+                for m in comp.members}
+    if len(set(horizons.values())) > 1:
+        items = t.comma.join(f"{k} {v}" for k, v in horizons.items())
+        fig.text(0.025, 0.075, t("c_horizons", items=items), fontsize=10, va="bottom",
+                 color="#B35900")
     return fig
 
 

@@ -57,5 +57,17 @@ DECISION_STRINGS: dict[str, tuple[str, str]] = {
     "pl_s_before": ("来不及（早于 {m}）", "too late (before {m})"),
     "pl_too_late_asof": ("{cls}须在 {m} 前开工，早于 {asof}：已来不及", "{cls} had to start "
                          "by {m}, before {asof}: too late"),
+    "c_pmet_zero": ("各情景、各目标的达成概率均为 0%：差异见缺口与下方指标。",
+                    "P(met) is 0 % for every target in every scenario: see the gaps and the "
+                    "figures below."),
+    "c_by_end_short": ("（期末 {p}）", "(by end {p})"),
+    "c_unclear": ("无明显差异", "no clear difference"),
+    "l_by_scenario": ("颜色 = 情景", "colour = scenario"),
+    "c_horizons": ("注意：各情景模拟期不同（{items}），累计指标包含多出的月份，不可直接比较。",
+                   "Note: the horizons differ ({items}); totals include the extra months and "
+                   "do not compare directly."),
+    "s_axis_base": ("横轴从基准值展开，不从零开始", "the axis spreads from the base, not from zero"),
+    "sw_pmet_flat": ("达成概率在扫描的每一点都是 {p}：请看缺口。", "P(met) is {p} at every point of "
+                     "the sweep: see the gap."),
     "dc_none": ("已达成，无需增加", "met, nothing to add"),
 }
