@@ -80,8 +80,8 @@ def plot_tornado(ax, data: TornadoData, *, labels: bool = True, legend_at: str |
         ax.set_xlim(lo, hi)
     ax.grid(axis="y", visible=False)
     nonzero = not data.percent and lo > 0 and data.legend.get("nonzero")
-    titles(ax, data.title, data.note + (("；" if has_cjk(data.note) else "; ") + nonzero
-                                        if nonzero else ""))
+    sep = ("；" if has_cjk(data.note) else "; ") if data.note else ""
+    titles(ax, data.title, data.note + (sep + nonzero if nonzero else ""))
     if not moved.any() and data.flat:
         ax.text(0.5, 0.5, wrap(data.flat, 24), transform=ax.transAxes, ha="center",
                 va="center", color="#555555", fontsize=10.5,

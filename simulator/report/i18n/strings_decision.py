@@ -69,5 +69,6 @@ DECISION_STRINGS: dict[str, tuple[str, str]] = {
     "s_axis_base": ("横轴从基准值展开，不从零开始", "the axis spreads from the base, not from zero"),
     "sw_pmet_flat": ("达成概率在扫描的每一点都是 {p}：请看缺口。", "P(met) is {p} at every point of "
                      "the sweep: see the gap."),
+    "t_capacity_only": ("{label}算力", "{label} capacity"),
     "dc_none": ("已达成，无需增加", "met, nothing to add"),
 }

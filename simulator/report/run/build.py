@@ -53,7 +53,7 @@ def gantt_data(res: Results) -> GanttData:
     return GanttData(res.months, rows, deadlines, t("t_gantt"),
                      {"construction": t("l_construction"), "online": t("l_online"),
                       "range": t("l_online_range"), "after": t("l_after_horizon"),
-                      "deadline": t("l_deadlines"), "dot": t.dot})
+                      "deadline": t("l_deadlines"), "dot": t.dot, "color": t("l_by_facility")})
 
 
 def _phase_cap(res: Results, fid: str, pid: str, typ: str) -> float:
@@ -116,7 +116,8 @@ def plot_gantt(ax, data: GanttData, *, legend_at: str | None = "below"):
             kw = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         else:
             kw = dict(loc=legend_at, frameon=True, framealpha=0.92, edgecolor="none")
-        ax.legend(handles=handles, fontsize=9, **kw)
+        ax.legend(handles=handles, fontsize=9, title=data.labels.get("color"), title_fontsize=9,
+                  **kw)
     return ax
 
 

@@ -59,7 +59,8 @@ def capacity_data(res: Results, typ: str) -> CapacityData:
     return CapacityData(
         res.months, stacks, res.band("under_construction_p", typ)["p50"].to_numpy(),
         res.band("planned_p", typ)["p50"].to_numpy(), res.band("capacity_p", typ), marks,
-        title=t("t_capacity", label=label), note=t.semi.join(notes), ylabel=t("unit_p"),
+        title=t("t_capacity" if marks else "t_capacity_only", label=label),
+        note=t.semi.join(notes), ylabel=t("unit_p"),
         labels={"built": t("l_built"), "uc": t("l_uc"), "planned": t("l_planned"),
                 "band": t("l_band"), "zoom": t("l_zoom")})
 
