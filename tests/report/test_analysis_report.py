@@ -71,13 +71,16 @@ def test_sensitivity_pdf_has_a_tornado_per_target_the_unmet_chart_and_the_table(
 
 def test_plan_pdf_says_what_to_add_and_when_per_class(runs):
     pages = pdf_pages(runs["plan"] / "plan.pdf")
-    assert len(pages) == 2  # the summary with its table, both timelines on one page
-    assert NAME_ZH in pages[0] and "倒推规划" in pages[0]
-    assert "要以 80% 的把握在 2025-12 前达到 3,000P 智算" in pages[0]
-    assert "改造须在" in pages[0] and "plan-campus.yaml" in pages[0]
-    assert "最晚开工" in pages[1]
+    assert len(pages) == 3  # the decision page, the summary with its table, the timelines
+    assert "要决定什么" in pages[0] and "补足方案来自倒推规划" in pages[0]
+    assert NAME_ZH in pages[1] and "倒推规划" in pages[1]
+    assert "要以 80% 的把握在 2025-12 前达到 3,000P 智算" in pages[1]
+    assert "改造须在" in pages[1] and "plan-campus.yaml" in pages[1]
+    assert "投资（百万元）" in pages[1] and "利用率" in pages[1]  # each option's economics
+    assert "最晚开工" in pages[2]
     assert {p.name for p in (runs["plan"] / "charts").iterdir()} == {
-        "plan-hpc-2025-12.png", "plan-ai-2025-12.png"}
+        "plan-hpc-2025-12.png", "plan-ai-2025-12.png", "decision-hpc-2025-12.png",
+        "decision-ai-2025-12.png"}
     assert (runs["plan"] / "plan-fit-out.yaml").is_file()  # the command's own files remain
 
 
@@ -85,9 +88,10 @@ def test_plan_pdf_in_english_shows_no_chinese(runs):
     pages = pdf_pages(runs["plan-en"] / "plan.pdf")
     text = "\n".join(pages)
     title = scenario_title(sim.load_scenario(BASELINE), Text("en"))
-    assert title.startswith("Dianjun compute baseline") and title in pages[0]
-    assert "To reach 3,000P AI by 2025-12 with 80 % confidence" in pages[0]
-    assert "a fit-out must start by" in pages[0]
+    assert "What to decide" in pages[0]
+    assert title.startswith("Dianjun compute baseline") and title in pages[1]
+    assert "To reach 3,000P AI by 2025-12 with 80 % confidence" in pages[1]
+    assert "a fit-out must start by" in pages[1]
     assert not CJK.findall(text), sorted(set(CJK.findall(text)))
 
 
@@ -96,7 +100,9 @@ def test_sweep_pdf_has_a_page_per_target_and_the_table(runs):
     assert len(pages) == 4  # cover, two targets, the table
     assert NAME_ZH in pages[0] and "扫描的输入" in pages[0]
     assert "2024-01, 2024-06" in pages[0]
-    assert "达成概率（须线 ±2 标准误）" in pages[1] and "开工月份" in pages[1]
+    # P(met) is 0 % at every point of the baseline's sweep: one line instead of a flat chart
+    assert "达成概率在扫描的每一点都是 0%：请看缺口" in pages[1] and "开工月份" in pages[1]
+    assert "达成概率（须线 ±2 标准误）" not in pages[1]
     assert "结果表" in pages[3]
     assert {p.name for p in (runs["sweep"] / "charts").iterdir()} == {
         "sweep-hpc-2025-12.png", "sweep-ai-2025-12.png"}
@@ -131,7 +137,7 @@ def test_every_kind_draws_without_a_missing_glyph(small, kind, lang, tmp_path):
 
 
 def test_a_plan_says_met_and_too_late(small, tmp_path):
-    first = pdf_pages(write_analysis_report(tmp_path, small["plan"], lang="en"))[0]
+    first = pdf_pages(write_analysis_report(tmp_path, small["plan"], lang="en"))[1]
     assert "100P AI by 2025-06 is already met" in first
     assert "1,000P AI by 2024-03 with 80 % confidence" in first and "too late" in first
 
@@ -151,8 +157,10 @@ def test_an_untyped_input_is_refused(small, tmp_path):
 def test_the_cover_lists_the_overrides(small, tmp_path):
     data = dataclasses.replace(small["plan"], overrides={"facilities.f.phases.wide.start":
                                                          "2024-09"})
-    first = pdf_pages(write_analysis_report(tmp_path, data, lang="en"))[0]
-    assert "Overrides (--set)" in first and "facilities.f.phases.wide.start = 2024-09" in first
+    for page in pdf_pages(write_analysis_report(tmp_path, data, lang="en"))[:2]:
+        assert "Overrides (--set)" in page  # the decision page and the cover
+        assert "facilities.f.phases.wide.start = 2024-09" in page
+        assert "overrides: 1" in page  # and the footer of every page
 
 
 # ---------------------------------------------------------------------------- words

@@ -138,21 +138,26 @@ def test_report_pdf_has_the_pages_and_chinese_text(baseline_run, results, tmp_pa
         pdf = write_report(baseline_run, png=True)
     assert pdf == baseline_run / "report.pdf"
     pages = pdf_pages(pdf)
-    titles = ["算力规划报告", "算力与目标", "目标缺口随时间变化", "需求与满足情况",
+    titles = ["要决定什么", "算力规划报告", "算力与目标", "需求与满足情况",
               "利用率与闲置算力", "租户", "各租户需求", "建设进度", "电力、电费与投资", "主要假设"]
     assert len(pages) == 14
-    assert "算力规划报告" in pages[0]
+    assert "要决定什么" in pages[0] and "算力规划报告" in pages[1]
     text = "\n".join(pages)
     for title in titles:
         assert title in text, title
-    assert "点军区算力基线（2023年11月）" in pages[0]  # the scenario's Chinese name, extractable
-    assert results.facts["scenario_hash"] in pages[0]
-    assert "2025-12前建成 3,000P 智算" in pages[0]
+    assert "目标缺口随时间变化" not in text  # it repeated the capacity pages
+    assert "点军区算力基线（2023年11月）" in pages[1]  # the scenario's Chinese name, extractable
+    assert results.facts["scenario_hash"] in pages[1]
+    assert "2025-12前建成 3,000P 智算" in pages[1]
     assert f"第 1 / {len(pages)} 页" in pages[0]
+    # the decision page: per target P(met), demand beside capacity, what closing it takes
+    assert "3,000P 智算（2025-12）达成概率仅 0%" in pages[0]
+    assert "期限时需求 P50 [P10–P90]" in pages[0] and "最晚" in pages[0]
     meta = pypdf.PdfReader(str(pdf)).metadata
     assert meta.title == "点军区算力基线（2023年11月）"
     charts = sorted(p.name for p in (baseline_run / "charts").iterdir())
     assert len(charts) == 21 and "capacity-ai.png" in charts
+    assert "decision-ai-2025-12.png" in charts and "gap-ai-2025-12.png" not in charts
     from PIL import Image
     with Image.open(baseline_run / "charts" / "capacity-ai.png") as img:
         assert img.format == "PNG" and img.width > 600 and img.height > 300
@@ -166,9 +171,10 @@ def test_redrawn_in_english_the_report_shows_no_chinese(baseline_run):
         write_report(baseline_run, lang="en", png=True)
     pages = pdf_pages(baseline_run / "report.pdf")
     text = "\n".join(pages)
-    assert "Compute capacity planning report" in pages[0]
-    assert "Dianjun compute baseline (Nov 2023)" in pages[0]  # its name_en
-    assert "3,000P AI by 2025-12" in pages[0]
+    assert "What to decide" in pages[0]
+    assert "Compute capacity planning report" in pages[1]
+    assert "Dianjun compute baseline (Nov 2023)" in pages[1]  # its name_en
+    assert "3,000P AI by 2025-12" in pages[1]
     assert not CJK.findall(text), sorted(set(CJK.findall(text)))
     # the PDF and charts/ were replaced whole: no stale chart, no temporary files left
     assert not stale.exists()
@@ -180,7 +186,7 @@ def test_the_scenario_language_picks_the_report_language(write, tmp_path):
     out = make_run(tmp_path / "run", scenario, n=10)
     with strict_glyphs():
         write_report(out)
-    first = pdf_pages(out / "report.pdf")[0]
+    first = pdf_pages(out / "report.pdf")[1]
     assert "Compute capacity planning report" in first
     assert "Dianjun compute baseline (Nov 2023)" in first
 
@@ -276,7 +282,7 @@ def test_capsim_report_redraws_without_simulating(tmp_path):
     assert res.returncode == 0, res.stderr
     assert (out / "report.pdf").is_file() and (out / "charts" / "buildout.png").is_file()
     assert (out / "results.xlsx").is_file()
-    assert "Compute capacity planning report" in pdf_pages(out / "report.pdf")[0]
+    assert "Compute capacity planning report" in pdf_pages(out / "report.pdf")[1]
 
 
 def test_capsim_report_of_a_folder_that_is_no_run_exits_2(tmp_path):

@@ -2,7 +2,7 @@
 
 DECISION_STRINGS: dict[str, tuple[str, str]] = {
     "d_overrides": ("覆盖参数（--set）", "Overrides (--set)"),
-    "d_overrides_n": ("{n} 项覆盖参数", "{n} overrides"),
+    "d_overrides_n": ("覆盖参数 {n} 项", "overrides: {n}"),
     "churn_cause": ("（{label}单月最多未满足 {u}）", " (worst month {u} of its {label} unmet)"),
     "k_lost_once": ("流失租户（家，期望值，每家只计一次）", "Tenants lost (expected, each once)"),
     "l_by_facility": ("颜色 = 设施", "colour = facility"),

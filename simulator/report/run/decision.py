@@ -15,7 +15,7 @@ from simulator.report.data import Results
 from simulator.report.decision import Decision, decisions, sentence
 from simulator.report.document import Chart, Document
 from simulator.report.i18n.text import band, cap, wrap
-from simulator.report.pages import A4_LANDSCAPE, draw_table, table_height
+from simulator.report.pages import A4_LANDSCAPE, draw_table, overrides_line, table_height
 from simulator.units import format_month
 
 PER_PAGE = 3
@@ -115,6 +115,7 @@ def decision_pages(doc: Document, res: Results, plan_table=None, confidence: flo
             else t("dc_source_estimate")
         fig.text(0.025, 0.045, wrap(note, 190 if t.lang == "en" else 150), fontsize=8.5,
                  va="bottom", color="#666666")
+        overrides_line(fig, 0.1, doc.meta.overrides, t)  # a variant says so on every summary
 
 
 def _block(doc: Document, fig, res: Results, d: Decision, names: Names, as_of: str,
