@@ -57,6 +57,10 @@ def main() -> None:
     args = ap.parse_args()
     from simulator.report import write_report
 
+    import os
+
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(CPU seconds grow when other processes share the cores)", flush=True)
     with tempfile.TemporaryDirectory(prefix="capsim-report-speed-") as tmp:
         run = args.run or make_run(Path(tmp) / "baseline")
         write_report(run)  # the first draw loads matplotlib and the font: not timed
