@@ -106,16 +106,16 @@ def decision_pages(doc: Document, res: Results, plan_table=None, confidence: flo
         fig = doc.page(t("dc_page"), layout=False)
         fig.text(0.025, 0.915, wrap(t("dc_intro"), 190 if t.lang == "en" else 150), fontsize=9.5,
                  va="top", color="#555555")
+        top = overrides_line(fig, 0.885, doc.meta.overrides, t) - 0.01  # a variant says so
         chunk = items[k:k + PER_PAGE]
-        h = 0.8 / max(len(chunk), 2)
+        h = (top - 0.075) / max(len(chunk), 2)
         for i, d in enumerate(chunk):
-            _block(doc, fig, res, d, names, as_of, 0.875 - i * h, h)
+            _block(doc, fig, res, d, names, as_of, top - i * h, h)
         checked = [d.fix.checked for d in items if d.fix is not None and d.fix.checked is not None]
         note = t("dc_source_plan", p=" / ".join(t.pct(c) for c in checked)) if checked \
             else t("dc_source_estimate")
         fig.text(0.025, 0.045, wrap(note, 190 if t.lang == "en" else 150), fontsize=8.5,
                  va="bottom", color="#666666")
-        overrides_line(fig, 0.1, doc.meta.overrides, t)  # a variant says so on every summary
 
 
 def _block(doc: Document, fig, res: Results, d: Decision, names: Names, as_of: str,
