@@ -147,10 +147,16 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
     fig.text(0.025, 0.045, t("c_reading"), fontsize=9, va="bottom", color="#666666")
     horizons = {m.label: f"{format_month(m.scenario.start)}–{format_month(m.scenario.end)}"
                 for m in comp.members}
+    warnings = []
     if len(set(horizons.values())) > 1:
-        items = t.comma.join(f"{k} {v}" for k, v in horizons.items())
-        fig.text(0.025, 0.075, t("c_horizons", items=items), fontsize=10, va="bottom",
-                 color="#B35900")
+        warnings.append(t("c_horizons", items=t.comma.join(f"{k} {v}"
+                                                           for k, v in horizons.items())))
+    types = {m.label: tuple(m.scenario.compute_types) for m in comp.members}
+    if len(set(types.values())) > 1:
+        warnings.append(t("c_types", items=t.comma.join(f"{k} {'/'.join(v)}"
+                                                        for k, v in types.items())))
+    for k, text in enumerate(warnings):
+        fig.text(0.025, 0.075 + 0.025 * k, text, fontsize=10, va="bottom", color="#B35900")
     return fig
 
 

@@ -70,5 +70,6 @@ DECISION_STRINGS: dict[str, tuple[str, str]] = {
     "sw_pmet_flat": ("达成概率在扫描的每一点都是 {p}：请看缺口。", "P(met) is {p} at every point of "
                      "the sweep: see the gap."),
     "t_capacity_only": ("{label}算力", "{label} capacity"),
+    "c_types": ("注意：各情景的计算类型不同（{items}）。", "Note: the compute types differ ({items})."),
     "dc_none": ("已达成，无需增加", "met, nothing to add"),
 }
