@@ -22,6 +22,7 @@ from simulator.report.style import COLORS
 from simulator.report.i18n.text import Text, cap, num, wrap
 
 WINDOW_COLOR, BUILD_COLOR, DEADLINE_COLOR = "#DCE9F5", COLORS[0], "#C00000"
+LATE_COLOR = "#AAAAAA"  # an option that had to start before the scenario's as_of
 
 
 @dataclass
@@ -31,6 +32,7 @@ class PlanRow:
     start: float | None  # latest construction start [decimal years]
     build: tuple[float, float, float]  # min, mode, max [months]
     text: str  # beside the bar: what to add and the check, or why there is no bar
+    late: bool = False  # it had to start before the scenario's as_of: drawn grey
 
 
 @dataclass
@@ -70,10 +72,11 @@ def plot_timeline(ax, data: TimelineData, *, legend_at: str | None = "below"):
         ax.barh(yi, end - s, left=s, height=0.55, color=WINDOW_COLOR, zorder=1)
         first = s + math.ceil(r.build[0]) * MONTH
         last = s + (math.ceil(r.build[2]) + 1) * MONTH
-        ax.barh(yi, last - first, left=first, height=0.26, color=BUILD_COLOR, zorder=2)
+        color = LATE_COLOR if r.late else BUILD_COLOR
+        ax.barh(yi, last - first, left=first, height=0.26, color=color, zorder=2)
         mode = s + (math.ceil(r.build[1]) + 0.5) * MONTH
         ax.plot([mode, mode], [yi - 0.2, yi + 0.2], color="#111111", linewidth=1.6, zorder=3)
-        ax.plot([s], [yi], marker=">", color=BUILD_COLOR, markersize=8, zorder=3)
+        ax.plot([s], [yi], marker=">", color=color, markersize=8, zorder=3)
         ax.annotate(data.labels.get("start_at", "{m}").format(m=format_month_x(s)), (s, yi),
                     xytext=(0, 11), textcoords="offset points", ha="left", va="bottom",
                     fontsize=8.5, color="#222222", zorder=5,
@@ -143,15 +146,18 @@ def timeline_data(table, target: str, names: Names, confidence: float,
     rows = []
     conf = t.pct(confidence)
     for r in table[table["target"] == target].to_dict("records"):
+        late = too_late(r, s)
         if r["status"] == "plan":
             text = t("pl_row_note", cap=cap(r["capacity_p"]), p=t.pct(r["p_met_checked"]))
+            if late:
+                text = t.colon(t("pl_s_before", m=format_month(s.knowledge_month)), text)
         elif r["status"] == "met":
             text = t("pl_row_met", p=t.pct(r["p_met_now"]))
         else:
             text = t("pl_row_late", m=format_month(s.start), conf=conf)
         start = to_x(r["latest_start"]) if r["status"] == "plan" else None
         rows.append(PlanRow(class_label(names, r), r["status"], start,
-                            (r["build_min"], r["build_mode"], r["build_max"]), text))
+                            (r["build_min"], r["build_mode"], r["build_max"]), text, late))
     first = table[table["target"] == target].iloc[0]
     title = t("pl_t_chart", target=names.target(target), conf=conf)
     note = shocks_note(names, first["type"])
