@@ -145,6 +145,12 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
     draw_table(ax, [t("c_scenario"), t("k_unmet"), t("k_idle"), t("k_capex"), t("k_power"),
                     t("k_energy_cost")], krows, fontsize=9.5, uniform=True)
     fig.text(0.025, 0.045, t("c_reading"), fontsize=9, va="bottom", color="#666666")
+    _warnings(fig, comp, t)
+    return fig
+
+
+def _warnings(fig: Figure, comp, t: Text) -> None:
+    """Say so where the scenarios' horizons or compute types differ."""
     horizons = {m.label: f"{format_month(m.scenario.start)}–{format_month(m.scenario.end)}"
                 for m in comp.members}
     warnings = []
@@ -157,7 +163,6 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
                                                         for k, v in types.items())))
     for k, text in enumerate(warnings):
         fig.text(0.025, 0.075 + 0.025 * k, text, fontsize=10, va="bottom", color="#B35900")
-    return fig
 
 
 def _title(m, t: Text) -> str:
