@@ -9,11 +9,17 @@ from typing import Optional
 import typer
 
 from simulator.cli.app import (LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS, Lang,
-                  _progress, app, guarded, lang_code, load, out_option)
+                  _overrides, _progress, app, guarded, lang_code, load, out_option)
 from simulator.errors import Problem, ScenarioError
 
 
-def _table(title: str, df, columns: dict[str, str]) -> None:
+def _table(title: str, df, columns: dict[str, str], percent: tuple[str, ...] = (),
+           scenario=None) -> None:
+    """A table of 80 columns; the `percent` columns (probabilities) as percentages; targets
+    by their names in the `scenario`'s language."""
+    if scenario is not None and "target" in df:
+        names = _target_names(scenario)
+        df = df.assign(target=df["target"].map(lambda k: names.get(k, k)))
     from rich.console import Console
     from rich.table import Table
 
@@ -21,22 +27,24 @@ def _table(title: str, df, columns: dict[str, str]) -> None:
     for col, head in columns.items():
         table.add_column(head, overflow="fold", min_width=12 if col == "input" else None)
     for row in df.to_dict("records"):
-        table.add_row(*(_cell(row.get(col)) for col in columns))
-    Console(width=max(110, Console().width)).print(table)
+        table.add_row(*(_cell(row.get(col), col in percent) for col in columns))
+    Console(width=80).print(table)
 
 
-def _cell(value) -> str:
+def _cell(value, percent: bool = False) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "-"
+    if percent:
+        return f"{float(value):.0%}"
     if isinstance(value, float):
         return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}".rstrip("0").rstrip(".")
     return str(value)
 
 
-def _pdf(tmp: Path, kind: str, payload: dict, lang: Optional[Lang]) -> None:
+def _pdf(tmp: Path, data, lang: Optional[Lang]) -> None:
     from simulator.report import write_analysis_report
 
-    write_analysis_report(tmp, kind, payload, lang=lang_code(lang))
+    write_analysis_report(tmp, data, lang=lang_code(lang))
 
 
 @app.command()
@@ -79,8 +87,10 @@ def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; th
             for m in comp.members]
     import pandas as pd
 
+    names = _target_names(comp.base.scenario)
     _table(f"{comp.replications} replications each, common seed {comp.seed}", pd.DataFrame(rows),
-           {"label": "", "scenario": "scenario", **{k: f"P(met) {k}" for k in keys}})
+           {"label": "", "scenario": "scenario", **{k: f"P(met) {names.get(k, k)}" for k in keys}},
+           percent=tuple(keys))
     print(f"wrote {out}/")
 
 
@@ -106,12 +116,14 @@ def sensitivity(scenario: Path = typer.Argument(..., help="Scenario file."),
         with staged_directory(out) as tmp:
             write_csv(df, tmp / "sensitivity.csv")
             if not no_report:
-                _pdf(tmp, "sensitivity", {"scenario": s, "table": df, "replications": n,
-                                          "seed": s.seed if seed is None else seed}, lang)
+                from simulator.report import SensitivityInput
+
+                _pdf(tmp, SensitivityInput(s, df, n, s.seed if seed is None else seed,
+                                           _overrides(set_)), lang)
     _table(f"{s.name}: what moves each target (largest swing first)", df[df["rank"] <= 5],
            {"target": "target", "rank": "#", "input": "input", "low": "low", "high": "high",
             "p_met_low": "P(met) low", "p_met_high": "P(met) high", "gap_p50_low": "gap P50 low",
-            "gap_p50_high": "gap P50 high"})
+            "gap_p50_high": "gap P50 high"}, percent=("p_met_low", "p_met_high"), scenario=s)
     print(f"wrote {out}/")
 
 
@@ -143,11 +155,20 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
                 (tmp / f"plan-{name}.yaml").write_text(
                     _whatif_yaml(scenario, out, name, whatif, confidence, set_), encoding="utf-8")
             if not no_report:
-                _pdf(tmp, "plan", {"scenario": s, "plan": result}, lang)
+                from simulator.report import PlanInput
+
+                _pdf(tmp, PlanInput(s, result, _overrides(set_)), lang)
+    from simulator.units import format_month, parse_month
+
+    late = result.table["latest_start"].map(  # before the scenario's as_of: too late
+        lambda m: isinstance(m, str) and parse_month(m) < s.knowledge_month)
+    shown = result.table.assign(status=result.table["status"].where(
+        ~late, f"too late (< {format_month(s.knowledge_month)})"))
     _table(f"{s.name}: what must start building by when ({confidence:.0%} confidence)",
-           result.table, {"target": "target", "build_class": "build class", "status": "status",
+           shown, {"target": "target", "build_class": "build class", "status": "status",
                           "capacity_p": "add [P]", "latest_start": "latest start",
-                          "p_met_now": "P(met) now", "p_met_checked": "P(met) with it"})
+                          "p_met_now": "P(met) now", "p_met_checked": "P(met) with it"},
+           percent=("p_met_now", "p_met_checked"), scenario=s)
     print(f"wrote {out}/")
 
 
@@ -183,13 +204,24 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
         with staged_directory(out) as tmp:
             write_csv(table, tmp / "sweep.csv")
             if not no_report:
-                _pdf(tmp, "sweep", {"scenario": s, "table": table, "axes": list(axes),
-                                    "ensembles": ensembles}, lang)
+                from simulator.report import SweepInput
+
+                _pdf(tmp, SweepInput(s, table, list(axes), ensembles), lang)
     swept = {p: p.split(".")[-1] for p, values in axes.items() if len(values) > 1}
     _table(f"{s.name}: sweep", table, {**swept, "target": "target",
                                        "probability_met": "P(met)", "gap_p50": "gap P50",
-                                       "month_met_p50": "month met P50"})
+                                       "month_met_p50": "month met P50"},
+           percent=("probability_met",), scenario=s)
     print(f"wrote {out}/")
+
+
+def _target_names(s) -> dict[str, str]:
+    """Target keys as '1,000P 超算 2025-12' (types by their labels in the scenario's language)."""
+    from simulator.cli.run import type_label
+    from simulator.units import format_month
+
+    return {tg.key: f"{tg.capacity:,.0f}P {type_label(s, tg.type)} {format_month(tg.by)}"
+            for tg in s.targets}
 
 
 def _classes(specs) -> dict | None:

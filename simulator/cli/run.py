@@ -15,6 +15,8 @@ from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS,
 from simulator.cli.hindcast import OBSERVATIONS, print_hindcast, read_observations, with_hindcast
 from simulator.errors import Problem
 
+PNG = typer.Option(False, "--png", help="Also write each chart as charts/<name>.png.")
+
 
 @app.command()
 def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
@@ -71,20 +73,28 @@ def _print_targets(ens) -> None:
     rules = {tg.key: rule_name(tg.count) for tg in s.targets}
     table = Table(title=f"{s.name}: {_count(ens.replications, 'replication')}, seed {ens.seed}",
                   title_justify="left")
-    for col in ("target", "by", "P(met)", "capacity at deadline P50 [P10-P90]", "gap P50",
-                "month met P50"):
-        table.add_column(col, justify="left" if col in ("target", "by") else "right")
+    for col in ("target", "by", "P(met)", "capacity P50 [P10-P90]", "gap P50", "met P50"):
+        table.add_column(col, justify="left" if col in ("target", "by") else "right",
+                         overflow="fold")
     for row in ens.targets.to_dict("records"):
         p = row["probability_met"]
         se = row["probability_met_se"]
         rule = rules.get(row["target"], "pool")  # the counting rule, where not its own pool
-        table.add_row(f"{row['target_p']:,.0f}P {row['type']}" + (
+        table.add_row(f"{row['target_p']:,.0f}P {type_label(s, row['type'])}" + (
                       f" ({rule})" if rule != "pool" else ""), row["by"],
-                      f"{p:.1%}" + (f" ±{se:.1%}" if ens.replications > 1 else ""),
+                      f"{p:.0%}" + (f" ±{se:.0%}" if se > 0 else ""),
                       f"{row['capacity_p50']:,.0f}P [{row['capacity_p10']:,.0f}-"
                       f"{row['capacity_p90']:,.0f}]",
                       f"{row['gap_p50']:,.0f}P", text_or_none(row["month_met_p50"]) or "not by end")
-    Console(width=max(100, Console().width)).print(table)
+    Console(width=80).print(table)
+
+
+def type_label(s, typ: str) -> str:
+    """A compute type by its label in the scenario's language (its id if it has none)."""
+    ct = s.compute_types.get(typ)
+    if ct is None:
+        return typ
+    return (ct.label or typ) if s.language == "zh" else (ct.label_en or typ)
 
 
 @app.command()
@@ -93,7 +103,7 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>"),
         workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
         no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET,
-        observations: Optional[Path] = OBSERVATIONS) -> None:
+        observations: Optional[Path] = OBSERVATIONS, png: bool = PNG) -> None:
     """Run a scenario's ensemble; write the run directory and print the target table."""
     from simulator.output.run_dir import write_run
 
@@ -101,7 +111,7 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         obs = read_observations(observations)
         ens = _run_ensemble(scenario, replications, seed, set_, workers, scheduler, quiet)
         out = out or Path("reports") / scenario.stem
-        extra = None if no_report else _report_writer(lang_code(lang))
+        extra = None if no_report else _report_writer(lang_code(lang), png)
         extra, scored = with_hindcast(extra, ens, obs)
         write_run(ens, out, scenario_file=str(scenario), extra=extra)
     _print_targets(ens)
@@ -110,23 +120,23 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
     print(f"wrote {out}/")
 
 
-def _report_writer(lang: Optional[str]):
+def _report_writer(lang: Optional[str], png: bool = False):
     def write(tmp: Path) -> None:
         from simulator.report import write_report
 
-        write_report(tmp, lang=lang)
+        write_report(tmp, lang=lang, png=png)
     return write
 
 
 @app.command()
 def report(run_dir: Path = typer.Argument(..., help="A run directory written by `capsim run`."),
-           lang: Optional[Lang] = LANG) -> None:
-    """Re-draw report.pdf and charts/ of a run directory from its saved results (no simulation)."""
+           lang: Optional[Lang] = LANG, png: bool = PNG) -> None:
+    """Re-draw report.pdf (and with --png charts/) of a run directory from its saved results."""
     with guarded():
         from simulator.report import write_report
 
-        pdf = write_report(run_dir, lang=lang_code(lang))
-    print(f"wrote {pdf} and {run_dir / 'charts'}/")
+        pdf = write_report(run_dir, lang=lang_code(lang), png=png)
+    print(f"wrote {pdf}" + (f" and {run_dir / 'charts'}/" if png else ""))
 
 
 @app.command()

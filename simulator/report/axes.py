@@ -98,4 +98,5 @@ def empty(ax, text: str):
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
+    ax.set_frame_on(False)
     return ax

@@ -12,15 +12,11 @@ import pandas as pd
 
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
-from simulator.report.style import COLORS
+from simulator.report.colors import entity_colors, type_colors
 from simulator.report.i18n.text import Text, has_cjk
 
 QUANTILE_COLUMNS = ("mean", "p10", "p50", "p90")
 
-# Colours for many series (facilities, tenants): Okabe-Ito without black/grey, then Paul Tol's.
-SERIES_COLORS = (COLORS[0], COLORS[1], COLORS[2], COLORS[3], COLORS[4], COLORS[5],
-                 "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#332288")
-OTHER_COLOR = "#BBBBBB"
 
 
 @dataclass
@@ -140,11 +136,16 @@ class Results:
             st.id for st in self.scenario.pipeline if st.facility is None]
 
     def facility_colors(self) -> dict[str, str]:
-        ids = self.facility_ids
-        return {f: SERIES_COLORS[i % len(SERIES_COLORS)] for i, f in enumerate(ids)}
+        """Stable colours keyed by facility id (see `colors`), pipeline facilities included."""
+        return entity_colors(self.facility_ids)
+
+    def tenant_colors(self) -> dict[str, str]:
+        """Stable colours keyed by tenant id (see `colors`)."""
+        return entity_colors([x.id for x in self.scenario.tenants])
 
     def type_colors(self) -> dict[str, str]:
-        return {typ: COLORS[i % 6] for i, typ in enumerate(self.scenario.compute_types)}
+        """The fixed colours of the compute types (see `colors`)."""
+        return type_colors(self.scenario.compute_types)
 
 
 def scenario_title(s: Scenario, t: Text, fallback: str | None = None) -> str:

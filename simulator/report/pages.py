@@ -30,6 +30,16 @@ def page(title: str, *, layout: bool = True) -> Figure:
     return fig
 
 
+def overrides_line(fig: Figure, y: float, overrides: dict, t) -> float:
+    """'Overrides (--set): path = value; ...' in amber, if any; returns the height below."""
+    if not overrides:
+        return y
+    items = t.semi.join(f"{k} = {v}" for k, v in overrides.items())
+    text = wrap(t.colon(t("d_overrides"), items), 150 if t.lang == "en" else 120, 3)
+    fig.text(0.025, y, text, fontsize=10.5, va="top", color="#B35900", linespacing=1.3)
+    return y - 0.03 * (text.count("\n") + 1)
+
+
 def footer(fig: Figure, left: str, right: str) -> None:
     """Small grey footer: what the page belongs to (left), the page number (right)."""
     fig.text(0.025, 0.012, left, ha="left", va="bottom", fontsize=8, color="#777777")
@@ -168,13 +178,21 @@ def kpi_rows(res: Results) -> tuple[list[str], list[list[str]]]:
         [t("k_unmet")] + per_type("unmet_p_months") + ["–"],
         [t("k_idle")] + per_type("idle_p_months") + ["–"],
         [t("k_util")] + [pct_band(t, res.kpi("mean_utilization", x)) for x in types] + ["–"],
-        [t("k_lost")] + per_type("tenants_lost", lambda v: f"{v:,.0f}") + ["–"],
+        [t("k_lost_once")] + dash + [f"{tenants_lost(res):,.1f}"],
         [t("k_capex")] + dash + [total("capex_mcny")],
         [t("k_energy_cost")] + dash + [total("electricity_cost_mcny")],
         [t("k_power")] + dash + [total("peak_site_power_mw", lambda v: f"{v:,.1f}")],
         [t("k_revenue")] + dash + [total("revenue_mcny")],
     ]
     return header, rows
+
+
+def tenants_lost(res: Results) -> float:
+    """Expected number of tenants that leave, each counted once (not once per type it uses)."""
+    tn = res.tenants
+    if tn.empty:
+        return 0.0
+    return float((tn["probability_left"].astype(float) * tn["count"].astype(float)).sum())
 
 
 def pct_band(t, k: dict) -> str:
@@ -205,6 +223,7 @@ def cover(res: Results, today: _dt.date | None = None) -> Figure:
             f"{t('seed')} {facts['seed']}", f"{t('version')} {facts.get('version', '')}"]
     fig.text(0.025, y, "    ·    ".join(meta), fontsize=11, va="top", color="#222222")
     y -= 0.032
+    y = overrides_line(fig, y, facts.get("overrides") or {}, t)
     fig.text(0.025, y, f"{t('hash')}  ", fontsize=9.5, va="top", color="#555555")
     fig.text(0.025 + (0.075 if t.lang == "zh" else 0.09), y, facts["scenario_hash"],
              fontsize=9, va="top", color="#555555", family=MONO)

@@ -105,6 +105,69 @@ def use_report_style() -> None:
 
 
 @contextlib.contextmanager
+def fonts_resolved_once() -> Iterator[None]:
+    """Resolve each font request, font table and text measurement once while drawing a document.
+
+    matplotlib looks the font list up for every piece of text it measures or draws (some
+    20,000 times for a run report), reads the font's tables for every text layout, and measures
+    a text again for each renderer (each PDF page has its own). The answers depend only on the
+    font properties, the text and the renderer's kind and resolution, so they are kept for the
+    document's lifetime. Everything is restored on the way out.
+    """
+    import matplotlib.text as mtext
+
+    manager = font_manager.fontManager
+    find_fonts, measure, get_font = (manager._find_fonts_by_props,
+                                     mtext._get_text_metrics_with_cache, mtext.get_font)
+    found: dict = {}
+    measured: dict = {}
+    fonts: dict = {}
+
+    def find(prop, *args, **kwargs):
+        key = (prop if isinstance(prop, str) else hash(prop), args, tuple(kwargs.items()))
+        if key not in found:
+            found[key] = find_fonts(prop, *args, **kwargs)
+        return found[key]
+
+    def metrics(renderer, text, fontprop, ismath, dpi):
+        key = (type(renderer), getattr(renderer, "dpi", None), text, hash(fontprop), ismath,
+               dpi)
+        if key not in measured:
+            measured[key] = measure(renderer, text, fontprop, ismath, dpi)
+        return measured[key]
+
+    def font_of(paths, *args, **kwargs):
+        key = (tuple(paths) if isinstance(paths, list) else paths, args,
+               tuple(kwargs.items()))
+        if key not in fonts:
+            fonts[key] = _Tables(get_font(paths, *args, **kwargs))
+        return fonts[key]
+
+    manager._find_fonts_by_props = find
+    mtext._get_text_metrics_with_cache, mtext.get_font = metrics, font_of
+    try:
+        yield
+    finally:
+        del manager._find_fonts_by_props  # the class's method again
+        mtext._get_text_metrics_with_cache, mtext.get_font = measure, get_font
+
+
+class _Tables:
+    """A font whose tables (read by every text layout) are read once."""
+
+    def __init__(self, font):
+        self._font, self._tables = font, {}
+
+    def get_sfnt_table(self, name: str):
+        if name not in self._tables:
+            self._tables[name] = self._font.get_sfnt_table(name)
+        return self._tables[name]
+
+    def __getattr__(self, name: str):
+        return getattr(self._font, name)
+
+
+@contextlib.contextmanager
 def strict_glyphs() -> Iterator[None]:
     """Raise MissingGlyphError where matplotlib would warn "Glyph ... missing from font(s)".
 

@@ -412,6 +412,8 @@ class Scenario(OmitUnset, Strict):
     """default number of replications; default 1000"""
     language: Literal["zh", "en"] = "zh"
     """language of reports"""
+    as_of: Month | None = None
+    """when the scenario's knowledge was frozen (default: start): earlier starts are too late"""
     compute_types: dict[Id, ComputeType] = Field(min_length=1)
     targets: list[Target] = []
     defaults: Economics = Economics()
@@ -428,3 +430,16 @@ class Scenario(OmitUnset, Strict):
     def months(self) -> int:
         """Number of simulated months."""
         return self.end - self.start + 1
+
+    @property
+    def knowledge_month(self) -> int:
+        """`as_of`, else `start` (a month index)."""
+        return self.start if self.as_of is None else self.as_of
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_as_of(self, handler):
+        """Leave `as_of` out while unset, so scenarios without it keep their hash."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("as_of") is None:
+            data.pop("as_of", None)
+        return data

@@ -8,6 +8,9 @@ from ruamel.yaml.reader import ReaderError
 from simulator.errors import Problem
 
 
+FULL_WIDTH_COLON = "\uff1a"  # '：', what a Chinese input method types for ':'
+
+
 def mark_position(mark) -> tuple[int | None, int | None]:
     """A ruamel mark as 1-based (line, column)."""
     return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
@@ -58,8 +61,14 @@ def yaml_problem(exc: MarkedYAMLError, name: str, text: str) -> Problem:
         hint = "add the closing quote"
     elif "simple key" in context and "expected ':'" in problem and ctx is not None:
         mark = ctx  # the key, not the line after it
-        problem = "this line has no ':' after its key"
-        hint = "write key: value, with a space after the colon"
+        line_text = text.splitlines()[ctx.line] if ctx.line < len(text.splitlines()) else ""
+        if FULL_WIDTH_COLON in line_text:
+            problem = f"this line has a full-width colon '{FULL_WIDTH_COLON}' (U+FF1A) where " \
+                      f"YAML needs ':'"
+            hint = "type the ASCII colon ':' and a space; a Chinese input method types '：'"
+        else:
+            problem = "this line has no ':' after its key"
+            hint = "write key: value, with a space after the colon"
     elif problem.startswith("expected <block end>") and ctx is not None:
         found = problem.partition("but found ")[2].strip()
         problem = (f"bad indentation: {_TOKENS.get(found, found)} that does not line up with "

@@ -34,7 +34,7 @@ def test_run_writes_the_run_directory_and_prints_the_targets(scenario, tmp_path)
     out = tmp_path / "run"
     res = capsim("run", scenario, "-n", 30, "--out", out, "--no-report")
     assert res.returncode == 0, res.stderr
-    assert "1,000P hpc" in res.stdout and "2025-12" in res.stdout
+    assert "1,000P 超算" in res.stdout and "2025-12" in res.stdout  # types by their labels
     for name in ("summary.json", "monthly.csv", "kpis.csv", "targets.csv", "phases.csv",
                  "tenants.csv", "scenario.resolved.yaml", "results.xlsx"):
         assert (out / name).is_file(), name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -12,7 +13,8 @@ import pytest
 
 import simulator as sim
 from simulator.analysis.plan import plan
-from simulator.report import MissingGlyphError, strict_glyphs, write_analysis_report
+from simulator.report import (MissingGlyphError, PlanInput, SensitivityInput, SweepInput,
+                              strict_glyphs, write_analysis_report)
 from simulator.report.analysis.labels import Names
 from simulator.report.analysis.plan import headline as plan_headline
 from simulator.report.data import scenario_title
@@ -69,13 +71,16 @@ def test_sensitivity_pdf_has_a_tornado_per_target_the_unmet_chart_and_the_table(
 
 def test_plan_pdf_says_what_to_add_and_when_per_class(runs):
     pages = pdf_pages(runs["plan"] / "plan.pdf")
-    assert len(pages) == 2  # the summary with its table, both timelines on one page
-    assert NAME_ZH in pages[0] and "倒推规划" in pages[0]
-    assert "要以 80% 的把握在 2025-12 前达到 3,000P 智算" in pages[0]
-    assert "改造须在" in pages[0] and "plan-campus.yaml" in pages[0]
-    assert "最晚开工" in pages[1]
+    assert len(pages) == 3  # the decision page, the summary with its table, the timelines
+    assert "要决定什么" in pages[0] and "补足方案来自倒推规划" in pages[0]
+    assert NAME_ZH in pages[1] and "倒推规划" in pages[1]
+    assert "要以 80% 的把握在 2025-12 前达到 3,000P 智算" in pages[1]
+    assert "改造须在" in pages[1] and "plan-campus.yaml" in pages[1]
+    assert "投资（百万元）" in pages[1] and "利用率" in pages[1]  # each option's economics
+    assert "最晚开工" in pages[2]
     assert {p.name for p in (runs["plan"] / "charts").iterdir()} == {
-        "plan-hpc-2025-12.png", "plan-ai-2025-12.png"}
+        "plan-hpc-2025-12.png", "plan-ai-2025-12.png", "decision-hpc-2025-12.png",
+        "decision-ai-2025-12.png"}
     assert (runs["plan"] / "plan-fit-out.yaml").is_file()  # the command's own files remain
 
 
@@ -83,9 +88,10 @@ def test_plan_pdf_in_english_shows_no_chinese(runs):
     pages = pdf_pages(runs["plan-en"] / "plan.pdf")
     text = "\n".join(pages)
     title = scenario_title(sim.load_scenario(BASELINE), Text("en"))
-    assert title.startswith("Dianjun compute baseline") and title in pages[0]
-    assert "To reach 3,000P AI by 2025-12 with 80 % confidence" in pages[0]
-    assert "a fit-out must start by" in pages[0]
+    assert "What to decide" in pages[0]
+    assert title.startswith("Dianjun compute baseline") and title in pages[1]
+    assert "To reach 3,000P AI by 2025-12 with 80 % confidence" in pages[1]
+    assert "a fit-out must start by" in pages[1]
     assert not CJK.findall(text), sorted(set(CJK.findall(text)))
 
 
@@ -94,7 +100,9 @@ def test_sweep_pdf_has_a_page_per_target_and_the_table(runs):
     assert len(pages) == 4  # cover, two targets, the table
     assert NAME_ZH in pages[0] and "扫描的输入" in pages[0]
     assert "2024-01, 2024-06" in pages[0]
-    assert "达成概率（须线 ±2 标准误）" in pages[1] and "开工月份" in pages[1]
+    # P(met) is 0 % at every point of the baseline's sweep: one line instead of a flat chart
+    assert "达成概率在扫描的每一点都是 0%：请看缺口" in pages[1] and "开工月份" in pages[1]
+    assert "达成概率（须线 ±2 标准误）" not in pages[1]
     assert "结果表" in pages[3]
     assert {p.name for p in (runs["sweep"] / "charts").iterdir()} == {
         "sweep-hpc-2025-12.png", "sweep-ai-2025-12.png"}
@@ -109,17 +117,17 @@ def small():
                                 {"type": "ai", "capacity": "1000P", "by": "2024-03"}])
     _, ensembles, table = run_sweep(s, {"facilities.f.phases.wide.start": ["2024-03", "2024-09"],
                                         "tenants.t.probability": [0, 1]}, 40)
-    return {"sensitivity": {"scenario": s, "table": sensitivity(s, 40), "replications": 40},
-            "plan": {"scenario": s, "plan": plan(s, 0.8, 40)},
-            "sweep": {"scenario": s, "table": table, "ensembles": ensembles,
-                      "axes": ["facilities.f.phases.wide.start", "tenants.t.probability"]}}
+    return {"sensitivity": SensitivityInput(s, sensitivity(s, 40), 40),
+            "plan": PlanInput(s, plan(s, 0.8, 40)),
+            "sweep": SweepInput(s, table, ["facilities.f.phases.wide.start",
+                                           "tenants.t.probability"], ensembles)}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", ["sensitivity", "plan", "sweep"])
 def test_every_kind_draws_without_a_missing_glyph(small, kind, lang, tmp_path):
     with strict_glyphs():
-        pdf = write_analysis_report(tmp_path, kind, small[kind], lang=lang)
+        pdf = write_analysis_report(tmp_path, small[kind], lang=lang)
     assert pdf == tmp_path / f"{kind}.pdf"
     pages = pdf_pages(pdf)
     assert "small" in pages[0] and len(pages) >= 2
@@ -129,21 +137,30 @@ def test_every_kind_draws_without_a_missing_glyph(small, kind, lang, tmp_path):
 
 
 def test_a_plan_says_met_and_too_late(small, tmp_path):
-    first = pdf_pages(write_analysis_report(tmp_path, "plan", small["plan"], lang="en"))[0]
+    first = pdf_pages(write_analysis_report(tmp_path, small["plan"], lang="en"))[1]
     assert "100P AI by 2025-06 is already met" in first
     assert "1,000P AI by 2024-03 with 80 % confidence" in first and "too late" in first
 
 
 def test_a_missing_glyph_is_an_error(small, tmp_path):
-    s = small["plan"]["scenario"]
+    s = small["plan"].scenario
     odd = s.model_copy(update={"name": "small \U00020000"})
     with pytest.raises(MissingGlyphError), strict_glyphs():
-        write_analysis_report(tmp_path, "sweep", {**small["sweep"], "scenario": odd})
+        write_analysis_report(tmp_path, dataclasses.replace(small["sweep"], scenario=odd))
 
 
-def test_an_unknown_kind_is_refused(small, tmp_path):
-    with pytest.raises(ValueError, match="kind"):
-        write_analysis_report(tmp_path, "tornado", small["plan"])
+def test_an_untyped_input_is_refused(small, tmp_path):
+    with pytest.raises(TypeError, match="SensitivityInput"):
+        write_analysis_report(tmp_path, {"scenario": small["plan"].scenario})
+
+
+def test_the_cover_lists_the_overrides(small, tmp_path):
+    data = dataclasses.replace(small["plan"], overrides={"facilities.f.phases.wide.start":
+                                                         "2024-09"})
+    for page in pdf_pages(write_analysis_report(tmp_path, data, lang="en"))[:2]:
+        assert "Overrides (--set)" in page  # the decision page and the cover
+        assert "facilities.f.phases.wide.start = 2024-09" in page
+        assert "overrides: 1" in page  # and the footer of every page
 
 
 # ---------------------------------------------------------------------------- words

@@ -11,7 +11,9 @@ from matplotlib.figure import Figure
 
 from simulator.output.run_dir import read_run
 from simulator.report.data import Results
-from simulator.report.run import assemble
+from simulator.report.document import Document
+from simulator.report.run.assemble import meta_of
+from simulator.report.run.registry import page_functions
 from simulator.report.run import pipeline as pp
 from simulator.report.style import register_font, report_rc
 from simulator.report import strict_glyphs
@@ -47,7 +49,7 @@ def test_pipeline_charts_draw_on_a_bare_figure(pipeline_run, style, lang):
 
 def test_the_page_is_in_a_pipeline_report_only(pipeline_run, style):
     res = Results.from_run(read_run(pipeline_run), "en")
-    rep = assemble.pages(res)
+    rep = _pages(res)
     names = [name for name, _fig, _axes in rep.placed]
     assert {"pipeline-ai", "pipeline-general", "pipeline-all", "pipeline-announcements"} <= set(names)
     fan = pp.fan_data(res, "all")
@@ -57,5 +59,13 @@ def test_the_page_is_in_a_pipeline_report_only(pipeline_run, style):
 
 def test_no_pipeline_page_without_a_pipeline(tmp_path, style):
     run = make_run(tmp_path / "base", ROOT / "scenarios" / "dianjun-baseline.yaml", n=5)
-    rep = assemble.pages(Results.from_run(read_run(run)))
+    rep = _pages(Results.from_run(read_run(run)))
     assert not [name for name, _f, _a in rep.placed if name.startswith("pipeline-")]
+
+
+def _pages(res) -> Document:
+    """Every registered page of the run report drawn into a Document (not written)."""
+    with Document(meta_of(res)) as doc:
+        for pages in page_functions():
+            pages(doc, res)
+    return doc

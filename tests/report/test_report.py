@@ -17,7 +17,12 @@ from simulator.ensemble.run import run_ensemble
 from simulator.output.run_dir import read_run, write_run
 from simulator.report import MissingGlyphError, strict_glyphs, write_report
 from simulator.report import fork
+from simulator.report.document import Chart, Document
 from simulator.report.run import assemble
+from simulator.report.run import build as cb
+from simulator.report.run import capacity as cc
+from simulator.report.run import demand as cd
+from simulator.report.run.registry import page_functions
 from simulator.report.data import Results, scenario_title
 from simulator.report.pages import headline
 from simulator.report.style import register_font, report_rc
@@ -61,16 +66,37 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- plot functions
-def all_charts(res: Results) -> list[assemble.Chart]:
-    return [ch for group in assemble.charts(res).values() for ch in group]
+def all_charts(res: Results) -> list[Chart]:
+    """Every chart the run report places, drawn once on its pages (not written)."""
+    register_font()
+    with Document(assemble.meta_of(res)) as doc:
+        for pages in page_functions():
+            pages(doc, res)
+    return [Chart(name, *_CHARTS[name.split("-")[0]](res, name)) for name, _, _ in doc.placed
+            if name.split("-")[0] in _CHARTS]
+
+
+def _typ(name: str) -> str:
+    return name.split("-")[-1]
+
+
+_CHARTS = {  # how to draw a placed chart again on a bare figure: (plot, data)
+    "capacity": lambda r, n: (cc.plot_capacity, cc.capacity_data(r, _typ(n))),
+    "demand": lambda r, n: (cd.plot_demand, cd.demand_data(r, _typ(n))),
+    "utilization": lambda r, n: (cd.plot_utilization, cd.utilization_data(r)),
+    "idle": lambda r, n: (cd.plot_idle, cd.idle_data(r)),
+    "buildout": lambda r, n: (cb.plot_gantt, cb.gantt_data(r)),
+    "power": lambda r, n: (cb.plot_series, cb.power_data(r)),
+    "energy": lambda r, n: (cb.plot_series, cb.energy_cost_data(r)),
+    "capex": lambda r, n: (cb.plot_capex, cb.capex_data(r)),
+}
 
 
 def test_every_chart_draws_on_a_bare_figure_and_returns_its_ax(results, style):
     charts = all_charts(results)
     names = {ch.name for ch in charts}
-    assert {"capacity-hpc", "capacity-ai", "gap-hpc-2025-12", "gap-ai-2025-12", "demand-ai",
-            "utilization", "idle", "tenant-pipeline", "buildout", "power", "energy-cost",
-            "capex"} <= names
+    assert {"capacity-hpc", "capacity-ai", "demand-ai", "utilization", "idle", "buildout",
+            "power", "energy-cost", "capex"} <= names
     for ch in charts:
         fig = Figure()
         ax = fig.add_subplot()
@@ -83,7 +109,7 @@ def test_every_chart_draws_on_a_bare_figure_and_returns_its_ax(results, style):
 
 def test_time_axes_have_units_and_few_ticks(results, style):
     for ch in all_charts(results):
-        if ch.name in ("tenant-pipeline", "utilization", "buildout"):
+        if ch.name in ("utilization", "buildout"):
             continue
         fig = Figure()
         ax = ch.plot(fig.add_subplot(), ch.data)
@@ -94,7 +120,7 @@ def test_time_axes_have_units_and_few_ticks(results, style):
 
 def test_capacity_chart_tells_built_pipeline_and_target_apart(results, style):
     data = next(ch for ch in all_charts(results) if ch.name == "capacity-hpc").data
-    ax = assemble.cc.plot_capacity(Figure().add_subplot(), data)
+    ax = cc.plot_capacity(Figure().add_subplot(), data)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     for word in ("已建成", "在建", "规划", "P10–P90", "目标 1,000P"):
         assert any(word in label for label in labels), word
@@ -102,32 +128,37 @@ def test_capacity_chart_tells_built_pipeline_and_target_apart(results, style):
 
 def test_capacity_zooms_in_where_the_target_dwarfs_the_capacity(results, style):
     data = next(ch for ch in all_charts(results) if ch.name == "capacity-ai").data
-    ax = assemble.cc.plot_capacity(Figure().add_subplot(), data)
+    ax = cc.plot_capacity(Figure().add_subplot(), data)
     assert len(ax.child_axes) == 1  # 3000P target, ~225P built: an inset shows the detail
 
 
 # ---------------------------------------------------------------------------- the PDF
 def test_report_pdf_has_the_pages_and_chinese_text(baseline_run, results, tmp_path):
     with strict_glyphs():
-        pdf = write_report(baseline_run)
+        pdf = write_report(baseline_run, png=True)
     assert pdf == baseline_run / "report.pdf"
     pages = pdf_pages(pdf)
-    titles = ["算力规划报告", "算力与目标", "目标缺口随时间变化", "需求与满足情况",
+    titles = ["要决定什么", "算力规划报告", "算力与目标", "需求与满足情况",
               "利用率与闲置算力", "租户", "各租户需求", "建设进度", "电力、电费与投资",
               "计法：一个 P 是什么", "主要假设"]
     assert len(pages) == 15  # the baseline counts its targets: a page on counting (issue 13)
-    assert "算力规划报告" in pages[0]
+    assert "要决定什么" in pages[0] and "算力规划报告" in pages[1]
     text = "\n".join(pages)
     for title in titles:
         assert title in text, title
-    assert "点军区算力基线（2023年11月）" in pages[0]  # the scenario's Chinese name, extractable
-    assert results.facts["scenario_hash"] in pages[0]
-    assert "2025-12前建成 3,000P 智算" in pages[0]
+    assert "目标缺口随时间变化" not in text  # it repeated the capacity pages
+    assert "点军区算力基线（2023年11月）" in pages[1]  # the scenario's Chinese name, extractable
+    assert results.facts["scenario_hash"] in pages[1]
+    assert "2025-12前建成 3,000P 智算" in pages[1]
     assert f"第 1 / {len(pages)} 页" in pages[0]
+    # the decision page: per target P(met), demand beside capacity, what closing it takes
+    assert "3,000P 智算（2025-12）达成概率仅 0%" in pages[0]
+    assert "期限时需求 P50 [P10–P90]" in pages[0] and "最晚" in pages[0]
     meta = pypdf.PdfReader(str(pdf)).metadata
     assert meta.title == "点军区算力基线（2023年11月）"
     charts = sorted(p.name for p in (baseline_run / "charts").iterdir())
     assert len(charts) == 23 and "capacity-ai.png" in charts and "counting-rules.png" in charts
+    assert "decision-ai-2025-12.png" in charts and "gap-ai-2025-12.png" not in charts
     from PIL import Image
     with Image.open(baseline_run / "charts" / "capacity-ai.png") as img:
         assert img.format == "PNG" and img.width > 600 and img.height > 300
@@ -138,12 +169,13 @@ def test_redrawn_in_english_the_report_shows_no_chinese(baseline_run):
     stale.parent.mkdir(exist_ok=True)
     stale.write_bytes(b"old")
     with strict_glyphs():
-        write_report(baseline_run, lang="en")
+        write_report(baseline_run, lang="en", png=True)
     pages = pdf_pages(baseline_run / "report.pdf")
     text = "\n".join(pages)
-    assert "Compute capacity planning report" in pages[0]
-    assert "Dianjun compute baseline (Nov 2023)" in pages[0]  # its name_en
-    assert "3,000P AI by 2025-12" in pages[0]
+    assert "What to decide" in pages[0]
+    assert "Compute capacity planning report" in pages[1]
+    assert "Dianjun compute baseline (Nov 2023)" in pages[1]  # its name_en
+    assert "3,000P AI by 2025-12" in pages[1]
     assert not CJK.findall(text), sorted(set(CJK.findall(text)))
     # the PDF and charts/ were replaced whole: no stale chart, no temporary files left
     assert not stale.exists()
@@ -155,7 +187,7 @@ def test_the_scenario_language_picks_the_report_language(write, tmp_path):
     out = make_run(tmp_path / "run", scenario, n=10)
     with strict_glyphs():
         write_report(out)
-    first = pdf_pages(out / "report.pdf")[0]
+    first = pdf_pages(out / "report.pdf")[1]
     assert "Compute capacity planning report" in first
     assert "Dianjun compute baseline (Nov 2023)" in first
 
@@ -176,7 +208,7 @@ def test_charts_drawn_in_this_process_match_the_forked_ones(baseline_run, tmp_pa
     monkeypatch.setattr(fork, "ENABLED", False)
     out = tmp_path / "run"
     make_run(out, BASELINE, n=10)
-    write_report(out)
+    write_report(out, png=True)
     assert sorted(p.name for p in (out / "charts").iterdir()) == forked
 
 
@@ -247,11 +279,11 @@ def capsim(*args):
 
 def test_capsim_report_redraws_without_simulating(tmp_path):
     out = make_run(tmp_path / "run", BASELINE, n=10)
-    res = capsim("report", out, "--lang", "en")
+    res = capsim("report", out, "--lang", "en", "--png")
     assert res.returncode == 0, res.stderr
     assert (out / "report.pdf").is_file() and (out / "charts" / "buildout.png").is_file()
     assert (out / "results.xlsx").is_file()
-    assert "Compute capacity planning report" in pdf_pages(out / "report.pdf")[0]
+    assert "Compute capacity planning report" in pdf_pages(out / "report.pdf")[1]
 
 
 def test_capsim_report_of_a_folder_that_is_no_run_exits_2(tmp_path):
@@ -267,7 +299,10 @@ def test_capsim_run_writes_the_report(tmp_path):
     res = capsim("run", scenario, "-n", 10, "--out", tmp_path / "run", "-q")
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "run" / "report.pdf").is_file()
-    assert len(list((tmp_path / "run" / "charts").glob("*.png"))) >= 15
+    assert not (tmp_path / "run" / "charts").exists()  # PNGs only with --png
+    res = capsim("run", scenario, "-n", 10, "--out", tmp_path / "png", "-q", "--png")
+    assert res.returncode == 0, res.stderr
+    assert len(list((tmp_path / "png" / "charts").glob("*.png"))) >= 15
 
 
 def test_every_word_exists_in_both_languages_and_english_has_no_chinese():

@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
-
 from matplotlib.figure import Figure
 
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 from simulator.report.data import scenario_title
-from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page, table_height
+from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, overrides_line, page, table_height
 from simulator.report.style import COLORS
 from simulator.report.i18n.text import Text, has_cjk, wrap
 
 RED, AMBER, GREEN = "#C00000", COLORS[3], COLORS[2]
-
-
-@dataclass
-class Facts:
-    """What the footer of an analysis PDF shows (see `assemble.write_pdf`)."""
-
-    t: Text
-    facts: dict  # scenario_hash, version
-
-
-def facts_of(s: Scenario, t: Text) -> Facts:
-    from simulator import __version__
-    from simulator.ensemble.run import scenario_hash
-
-    return Facts(t, {"scenario_hash": scenario_hash(s), "version": __version__})
 
 
 def p_color(p: float) -> str:
@@ -37,11 +20,13 @@ def p_color(p: float) -> str:
     return GREEN if p >= 0.8 else AMBER if p >= 0.2 else RED
 
 
-def cover(s: Scenario, t: Text, heading: str, meta: list[str], scenario_hash: str,
-          subtitle: str = "") -> tuple[Figure, float]:
-    """The first page: what kind of analysis, the scenario's name, what was run. Returns the
-    page and the height (figure fraction) where the content may start."""
-    fig = page(heading, layout=False)
+def cover(doc, s: Scenario, heading: str, meta: list[str], subtitle: str = ""
+          ) -> tuple[Figure, float]:
+    """The first page of `doc`: what kind of analysis, the scenario's name, what was run (with
+    any overrides). Returns the page and the height (figure fraction) where the content may
+    start."""
+    t = doc.t
+    fig = doc.page(heading, layout=False)
     fig.texts[0].set(fontsize=12, color="#555555")
     y = 0.905
     title = wrap(scenario_title(s, t), 60 if t.lang == "en" else 50, 2)
@@ -56,10 +41,11 @@ def cover(s: Scenario, t: Text, heading: str, meta: list[str], scenario_hash: st
     for line in _lines(meta, 150 if t.lang == "en" else 165):
         fig.text(0.025, y, line, fontsize=10.5, va="top", color="#222222")
         y -= 0.03
+    y = overrides_line(fig, y, doc.meta.overrides, t)
     y -= 0.002
     fig.text(0.025, y, f"{t('hash')}  ", fontsize=9.5, va="top", color="#555555")
-    fig.text(0.025 + (0.075 if t.lang == "zh" else 0.09), y, scenario_hash, fontsize=9,
-             va="top", color="#555555", family=MONO)
+    fig.text(0.025 + (0.075 if t.lang == "zh" else 0.09), y, doc.meta.scenario_hash,
+             fontsize=9, va="top", color="#555555", family=MONO)
     return fig, y - 0.055
 
 

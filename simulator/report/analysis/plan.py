@@ -12,14 +12,17 @@ from matplotlib.patches import Patch
 from simulator.units import format_month
 from simulator.report.analysis.labels import Names
 from simulator.report.analysis.pages import meta_line, RED, bullets, cover, footnote, p_color, table_pages
-from simulator.report.run.assemble import Chart, Report
+from simulator.report.document import Chart, Document
 from simulator.report.axes import month_axis, titles
-from simulator.report.data import MONTH, to_x
-from simulator.report.pages import A4_LANDSCAPE, draw_table, page, table_height
+from simulator.report.data import MONTH, Results, to_x
+from simulator.report.run.decision import decision_pages
+from simulator.report.analysis.plan_options import table_rows, too_late
+from simulator.report.pages import A4_LANDSCAPE, draw_table, table_height
 from simulator.report.style import COLORS
 from simulator.report.i18n.text import Text, cap, num, wrap
 
 WINDOW_COLOR, BUILD_COLOR, DEADLINE_COLOR = "#DCE9F5", COLORS[0], "#C00000"
+LATE_COLOR = "#AAAAAA"  # an option that had to start before the scenario's as_of
 
 
 @dataclass
@@ -29,6 +32,7 @@ class PlanRow:
     start: float | None  # latest construction start [decimal years]
     build: tuple[float, float, float]  # min, mode, max [months]
     text: str  # beside the bar: what to add and the check, or why there is no bar
+    late: bool = False  # it had to start before the scenario's as_of: drawn grey
 
 
 @dataclass
@@ -68,10 +72,11 @@ def plot_timeline(ax, data: TimelineData, *, legend_at: str | None = "below"):
         ax.barh(yi, end - s, left=s, height=0.55, color=WINDOW_COLOR, zorder=1)
         first = s + math.ceil(r.build[0]) * MONTH
         last = s + (math.ceil(r.build[2]) + 1) * MONTH
-        ax.barh(yi, last - first, left=first, height=0.26, color=BUILD_COLOR, zorder=2)
+        color = LATE_COLOR if r.late else BUILD_COLOR
+        ax.barh(yi, last - first, left=first, height=0.26, color=color, zorder=2)
         mode = s + (math.ceil(r.build[1]) + 0.5) * MONTH
         ax.plot([mode, mode], [yi - 0.2, yi + 0.2], color="#111111", linewidth=1.6, zorder=3)
-        ax.plot([s], [yi], marker=">", color=BUILD_COLOR, markersize=8, zorder=3)
+        ax.plot([s], [yi], marker=">", color=color, markersize=8, zorder=3)
         ax.annotate(data.labels.get("start_at", "{m}").format(m=format_month_x(s)), (s, yi),
                     xytext=(0, 11), textcoords="offset points", ha="left", va="bottom",
                     fontsize=8.5, color="#222222", zorder=5,
@@ -141,15 +146,18 @@ def timeline_data(table, target: str, names: Names, confidence: float,
     rows = []
     conf = t.pct(confidence)
     for r in table[table["target"] == target].to_dict("records"):
+        late = too_late(r, s)
         if r["status"] == "plan":
             text = t("pl_row_note", cap=cap(r["capacity_p"]), p=t.pct(r["p_met_checked"]))
+            if late:
+                text = t.colon(t("pl_s_before", m=format_month(s.knowledge_month)), text)
         elif r["status"] == "met":
             text = t("pl_row_met", p=t.pct(r["p_met_now"]))
         else:
             text = t("pl_row_late", m=format_month(s.start), conf=conf)
         start = to_x(r["latest_start"]) if r["status"] == "plan" else None
         rows.append(PlanRow(class_label(names, r), r["status"], start,
-                            (r["build_min"], r["build_mode"], r["build_max"]), text))
+                            (r["build_min"], r["build_mode"], r["build_max"]), text, late))
     first = table[table["target"] == target].iloc[0]
     title = t("pl_t_chart", target=names.target(target), conf=conf)
     note = shocks_note(names, first["type"])
@@ -198,7 +206,10 @@ def headline(table, target: str, names: Names, confidence: float) -> tuple[str, 
     parts = []
     for r in rows:
         cls = _phrase(names, r["build_class"])
-        if r["status"] == "plan" and same:
+        if too_late(r, s):
+            parts.append(t("pl_too_late_asof", cls=cls, m=r["latest_start"],
+                           asof=format_month(s.knowledge_month)))
+        elif r["status"] == "plan" and same:
             parts.append(t("pl_start_by", cls=cls, m=r["latest_start"]))
         elif r["status"] == "plan":
             parts.append(t("pl_start_cap", cls=cls, cap=cap(r["capacity_p"]),
@@ -216,35 +227,18 @@ def headline(table, target: str, names: Names, confidence: float) -> tuple[str, 
     return COLORS[0], text
 
 
-def table_rows(table, names: Names) -> list[list[str]]:
-    t = names.t
-    status = {"met": t("pl_s_met"), "plan": t("pl_s_plan"), "too late": t("pl_s_late")}
-    out = []
-    for r in table.to_dict("records"):
-        plan = r["status"] == "plan"
-        out.append([names.target(r["target"]), t.pct(r["p_met_now"]),
-                    names.build_class(r["build_class"]),
-                    " / ".join(num(r[k]) for k in ("build_min", "build_mode", "build_max")),
-                    status.get(r["status"], r["status"]),
-                    cap(r["capacity_p"]) if plan else "–",
-                    r["latest_start"] if plan else "–",
-                    cap(r["capacity_if_started_now_p"])
-                    if r["capacity_if_started_now_p"] == r["capacity_if_started_now_p"] else "–",
-                    t.pct(r["p_met_checked"]) if plan else "–"])
-    return out
-
-
 # ---------------------------------------------------------------------------- pages
-def plan_pages(payload: dict, names: Names, facts) -> tuple[Report, str]:
+def plan_pages(doc: Document, data, names: Names) -> None:
     """Cover with a sentence per target, the timelines (two targets a page), the table."""
-
-    s, plan, t = payload["scenario"], payload["plan"], names.t
+    s, plan, t = data.scenario, data.plan, names.t
+    res = Results.from_ensemble(plan.base, t.lang)
+    decision_pages(doc, res, plan.table, plan.confidence)
     table = plan.table
     targets = list(dict.fromkeys(table["target"])) if len(table) else []
     base = plan.base
     meta = [t.colon(t("pl_conf"), t.pct(plan.confidence))] + meta_line(
         t, base.replications, 1 + len(plan.whatifs), base.seed)
-    fig, y = cover(s, t, t("pl_title"), meta, facts.facts["scenario_hash"])
+    fig, y = cover(doc, s, t("pl_title"), meta)
     items = [headline(table, x, names, plan.confidence) for x in targets]
     y = bullets(fig, y, items or [("#555555", t("no_targets"))])
     if plan.whatifs:
@@ -254,30 +248,27 @@ def plan_pages(payload: dict, names: Names, facts) -> tuple[Report, str]:
                  color="#444444")
         y -= 0.05
     header = [t("target"), t("pl_c_now"), t("pl_c_class"), t("pl_c_build"), t("pl_c_status"),
-              t("pl_c_add"), t("pl_c_start"), t("pl_c_if_now", m=format_month(s.start)),
-              t("pl_c_checked")]
-    align = ["left", "right", "left", "right", "left", "right", "right", "right", "right"]
-    rows = table_rows(table, names) if len(table) else []
+              t("pl_c_add"), t("pl_c_start"), t("pl_c_checked"), t("dc_c_capex"),
+              t("dc_c_power"), t("dc_c_util")]
+    align = ["left", "right", "left", "right", "left"] + ["right"] * 6
+    rows = table_rows(table, names, res) if len(table) else []
     h = table_height(len(rows), 0.25) / A4_LANDSCAPE[1]
     on_cover = rows and y - h > 0.1
     if on_cover:
         draw_table(fig.add_axes((0.025, y - h, 0.95, h)), header, rows, fontsize=9.5,
                    align=align)
     footnote(fig, t("pl_reading"), t)
-    rep = Report([fig])
     span = time_span(table, s)
     charts = [Chart(f"plan-{x}", plot_timeline,
                     timeline_data(table, x, names, plan.confidence, span)) for x in targets]
     for k in range(0, len(charts), 2):
-        fig = page(t("pl_page"))
+        fig = doc.page(t("pl_page"))
         chunk = charts[k:k + 2]
         axes = fig.subplots(2, 1, squeeze=False).ravel()  # a lone chart keeps its height
         for ax, ch in zip(axes, chunk):
-            rep.draw(fig, ax, ch)
+            doc.draw(fig, ax, ch)
         for ax in axes[len(chunk):]:
             ax.set_visible(False)
-        rep.figures.append(fig)
     if rows and not on_cover:
-        rep.figures += table_pages(t("an_page_table"), header, [("", rows)], t, align=align,
-                                   fontsize=9.5)
-    return rep, t("pl_title")
+        doc.add(*table_pages(t("an_page_table"), header, [("", rows)], t, align=align,
+                             fontsize=9.5))

@@ -13,10 +13,10 @@ from matplotlib.transforms import ScaledTranslation
 
 from simulator.report.analysis.labels import Names
 from simulator.report.axes import empty, number_axis, titles
-from simulator.report.style import COLORS
-from simulator.report.i18n.text import Text, cap, num, wrap
+from simulator.report.i18n.text import Text, cap, has_cjk, num, wrap
 
-LOW_COLOR, HIGH_COLOR, BASE_COLOR = COLORS[0], COLORS[1], "#222222"
+# low and high settings of an input: greys, so no compute type's colour means something else here
+LOW_COLOR, HIGH_COLOR, BASE_COLOR = "#A6A6A6", "#4D4D4D", "#C00000"
 MAX_ROWS = 14  # inputs per tornado; the rest are in the table
 EPS = 1e-9
 
@@ -79,7 +79,9 @@ def plot_tornado(ax, data: TornadoData, *, labels: bool = True, legend_at: str |
         ax.set_xticks(np.linspace(0, 1, 6 if moved.any() else 3))
         ax.set_xlim(lo, hi)
     ax.grid(axis="y", visible=False)
-    titles(ax, data.title, data.note)
+    nonzero = not data.percent and lo > 0 and data.legend.get("nonzero")
+    sep = ("；" if has_cjk(data.note) else "; ") if data.note else ""
+    titles(ax, data.title, data.note + (sep + nonzero if nonzero else ""))
     if not moved.any() and data.flat:
         ax.text(0.5, 0.5, wrap(data.flat, 24), transform=ax.transAxes, ha="center",
                 va="center", color="#555555", fontsize=10.5,
@@ -121,7 +123,7 @@ def gap_measure(rows: pd.DataFrame) -> tuple[str, int, int]:
 
 def _legend(t: Text) -> dict:
     return {"low": t("s_low"), "high": t("s_high"), "base": t("s_base_line", v="{v}"),
-            "same": t("s_same")}
+            "same": t("s_same"), "nonzero": t("s_axis_base")}
 
 
 def target_tornadoes(df: pd.DataFrame, target: str, names: Names

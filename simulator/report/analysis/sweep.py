@@ -1,4 +1,4 @@
-"""sweep.pdf: P(met) and the median gap over a grid of field values, a page per target."""
+"""sweep.pdf's charts and tables: P(met) and the median gap over a grid of field values."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ import numpy as np
 import pandas as pd
 
 from simulator.report.analysis.labels import Names
-from simulator.report.analysis.pages import meta_line, bullets, cover, footnote, p_color, table_pages
-from simulator.report.run.assemble import Report
+from simulator.report.analysis.pages import p_color
 from simulator.report.axes import number_axis, titles
 from simulator.report.data import to_x
-from simulator.report.pages import A4_LANDSCAPE, draw_table, page, table_height
-from simulator.report.style import COLORS
+from simulator.report.colors import VARIANT_COLORS
 from simulator.report.i18n.text import cap, shorten, wrap
 
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -49,7 +47,7 @@ def plot_sweep(ax, data: SweepData, *, legend_at: str | None = "right"):
     allv = np.concatenate([y for _, y, _ in data.series] + list(data.dotted)) if n \
         else np.zeros(1)
     for j, (label, y, err) in enumerate(data.series):
-        color = COLORS[j % 7]
+        color = VARIANT_COLORS[j % len(VARIANT_COLORS)]
         x = data.x + offsets[j]
         ax.plot(x, y, color=color, linestyle=LINESTYLES[(j // 7) % len(LINESTYLES)],
                 marker=MARKERS[j % len(MARKERS)], markersize=5.5, label=label, zorder=3)
@@ -68,8 +66,9 @@ def plot_sweep(ax, data: SweepData, *, legend_at: str | None = "right"):
         number_axis(ax, percent=True)
     else:
         lo, hi = float(np.nanmin(allv)), float(np.nanmax(allv))
-        pad = (hi - lo) * 0.15 or max(abs(hi), 1.0) * 0.1
-        ax.set_ylim(lo - pad, hi + pad)
+        lo, hi = min(lo, 0.0), max(hi, 0.0)  # from zero: a 4 % change stays a 4 % change
+        pad = (hi - lo) * 0.08 or 1.0
+        ax.set_ylim(lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else 0.0)
         number_axis(ax, nbins=5)
         if lo - pad < 0 < hi + pad:
             ax.axhline(0, color="#222222", linewidth=1.0)
@@ -228,70 +227,3 @@ def grid_table(table: pd.DataFrame, axes: list[str], target: str, names: Names
                          f"{cap(r['gap_p50'])}{t.paren(t.pct(r['probability_met']))}")
         out.append(cells)
     return header, out
-
-
-# ---------------------------------------------------------------------------- pages
-def sweep_pages(payload: dict, names: Names, facts) -> tuple[Report, str]:
-    """Cover (what was swept, a sentence per target), a page per target, the table."""
-
-    s, table, axes, t = payload["scenario"], payload["table"], payload["axes"], names.t
-    ens = payload.get("ensembles") or []
-    first = ens[0] if ens else None
-    targets = list(dict.fromkeys(table["target"])) if len(table) else []
-    xp, others, fixed = split_axes(table, axes)
-    meta = [t("sw_points", n=len(ens) or len(table))] + meta_line(
-        t, first.replications if first else None, len(ens), first.seed if first else None)
-    fig, y = cover(s, t, t("sw_title"), meta, facts.facts["scenario_hash"])
-    fig.text(0.025, y, t("sw_swept"), fontsize=12, va="top", color="#0B3D66")
-    y -= 0.035
-    lines = [(COLORS[0], t.colon(names.path_label(p), ", ".join(
-        names.value(p, v) for v in values_of(table, p)))) for p in [xp] + others]
-    lines += [("#999999", t.colon(names.path_label(p), names.value(p, values_of(table, p)[0])
-                                  + t.paren(t("sw_fixed")))) for p in fixed]
-    y = bullets(fig, y, lines, fontsize=11)
-    y -= 0.02
-    y = bullets(fig, y, [headline(table, axes, x, names) for x in targets]
-                or [("#555555", t("no_targets"))])
-    grids = [(x, *grid_table(table, axes, x, names)) for x in targets]
-    width = min(0.95, 0.14 + 0.1 * (len(grids[0][1]) - 1)) if grids else 0.95
-    per_row = 2 if width <= 0.46 else 1
-    pairs = [grids[k:k + per_row] for k in range(0, len(grids), per_row)]
-    need = sum(max(table_height(len(g[2]), 0.23) for g in pair) / A4_LANDSCAPE[1] + 0.05
-               for pair in pairs)
-    if grids and y - 0.05 - need > 0.08:
-        y -= 0.015
-        fig.text(0.025, y, t("sw_grid"), fontsize=12, va="top", color="#222222")
-        y -= 0.035
-        for pair in pairs:
-            h = max(table_height(len(g[2]), 0.23) for g in pair) / A4_LANDSCAPE[1]
-            for k, (x, header, rows) in enumerate(pair):
-                left = 0.025 + k * 0.49
-                fig.text(left, y, names.target(x), fontsize=10, va="top", color="#0B3D66")
-                hk = table_height(len(rows), 0.23) / A4_LANDSCAPE[1]
-                draw_table(fig.add_axes((left, y - 0.028 - hk, width, hk)), header, rows,
-                           fontsize=9.5, uniform=True)
-            y -= h + 0.05
-    footnote(fig, t("an_crn"), t)
-    rep = Report([fig])
-    for target in targets:
-        pm, gap = sweep_data(table, axes, target, names)
-        fig = page(t("sw_page", target=names.target(target), x=short_names([xp], names)[xp]))
-        p_all = np.concatenate([y for _, y, _ in pm.series])
-        flat = float(np.nanmax(p_all) - np.nanmin(p_all)) < 1e-9
-        a1, a2 = fig.subplots(2, 1, sharex=True,
-                              gridspec_kw={"height_ratios": [1.0, 2.0] if flat else [1.0, 1.0]})
-        plot_sweep(a1, pm)
-        plot_sweep(a2, gap, legend_at=None)
-        a1.set_xlabel("")
-        a1.tick_params(axis="x", labelbottom=True)
-        rep.placed.append((f"sweep-{target}", fig, [a1, a2]))
-        rep.figures.append(fig)
-    if len(table):
-        short = short_names([xp] + others, names)
-        header = [t("target")] + [_head(short[p]) for p in [xp] + others] + [
-            t("sw_c_pmet"), t("sw_c_cap"), t("sw_c_gap"), t("sw_c_gap_mean"),
-            t("month_met_p50")]
-        rep.figures += table_pages(t("an_page_table"), header,
-                                   [("", table_rows(table, axes, names))], t,
-                                   align=["left"] + ["right"] * (len(header) - 1))
-    return rep, t("sw_title")

@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulator.report.colors import VARIANT_COLORS
 from simulator.report.axes import deadline_line, empty, legend, month_axis, number_axis, step_fill, step_line, titles
 from simulator.report.data import MONTH, Results, to_x
-from simulator.report.style import COLORS
 from simulator.report.i18n.text import Text, cap, wrap
 
 TARGET_COLOR = "#C00000"
 
 
 def scenario_colors(n: int) -> list[str]:
-    return [COLORS[i % 6] for i in range(n)]
+    """A (the reference) dark grey, then colours no compute type uses (see `colors`)."""
+    return [VARIANT_COLORS[i % len(VARIANT_COLORS)] for i in range(n)]
 
 
 @dataclass
@@ -117,22 +118,26 @@ def plot_pmet(ax, data: PmetData, *, legend_at: str | None = "upper left"):
     """Grouped bars: one group per target, one bar per scenario, labelled with P(met)."""
     if not data.targets:
         return empty(ax, data.t("no_targets"))
+    if not np.any(np.nan_to_num(data.values) > 0):  # all zero: one line says it
+        titles(ax, data.title)
+        for label, color in zip(data.scenarios, scenario_colors(len(data.scenarios))):
+            ax.bar([np.nan], [np.nan], color=color, label=label)  # the page's colour key
+        legend(ax, "lower left", fontsize=9, ncol=len(data.scenarios),
+               title=data.t("l_by_scenario"), title_fontsize=9, alignment="left")
+        return empty(ax, data.t("c_pmet_zero"))
     n = len(data.scenarios)
     width = 0.8 / n
     x = np.arange(len(data.targets))
     for j, (label, color) in enumerate(zip(data.scenarios, scenario_colors(n))):
         v, end = data.values[:, j], data.by_end[:, j]
         pos = x - 0.4 + width * (j + 0.5)
-        ax.bar(pos, np.nan_to_num(end), width=width * 0.92, facecolor="white", edgecolor=color,
-               hatch="////", linewidth=0.8)
         ax.bar(pos, np.nan_to_num(v), width=width * 0.92, color=color, label=label)
         for p, val, e in zip(pos, v, end):
             if not np.isnan(val):
-                text = data.t.pct(val) + (f"\n({data.t.pct(e)})" if e == e and e > val else "")
-                ax.text(p, max(val, e if e == e else 0) + 0.015, text, ha="center",
-                        va="bottom", fontsize=8.5, linespacing=1.1)
-    ax.bar([np.nan], [np.nan], facecolor="white", edgecolor="#555555", hatch="////",
-           label=data.t("c_by_end"))
+                text = data.t.pct(val) + (("\n" + data.t("c_by_end_short", p=data.t.pct(e)))
+                                          if e == e and e > val else "")
+                ax.text(p, val + 0.015, text, ha="center", va="bottom", fontsize=8.5,
+                        linespacing=1.1)
     ax.set_xticks(x, data.targets)
     ax.set_ylim(0, 1.3)
     ax.set_yticks(np.linspace(0, 1, 6))
@@ -140,7 +145,8 @@ def plot_pmet(ax, data: PmetData, *, legend_at: str | None = "upper left"):
     ax.set_ylabel(data.ylabel)
     ax.grid(axis="x", visible=False)
     titles(ax, data.title)
-    legend(ax, legend_at, fontsize=9)
+    legend(ax, legend_at, fontsize=9, title=data.t("l_by_scenario"), title_fontsize=9,
+           alignment="left")
     return ax
 
 
@@ -158,10 +164,15 @@ class KpiDiffData:
     title: str = ""
     xlabel: str = ""
     note: str = ""
+    clear: np.ndarray | None = None  # (groups, scenarios): the mean is beyond 2 standard errors
+    scale: float = 0.0  # the reference's own size: the axis shows at least 5 % of it
+    unclear: str = ""  # said where the difference is within the noise
 
 
 def kpi_diff_data(table: pd.DataFrame, results: list[Results], labels: list[str], kpi: str,
                   title: str, xlabel: str) -> KpiDiffData:
+    """Paired differences; a mean within 2 standard errors (estimated from the P10-P90 range of
+    the paired differences, as of a normal spread: sd = (P90 - P10) / 2.563) is unclear."""
     t = results[0].t
     rows = table[(table["kind"] == "kpi") & (table["name"] == kpi)]
     groups = list(dict.fromkeys(rows["type"]))
@@ -178,9 +189,14 @@ def kpi_diff_data(table: pd.DataFrame, results: list[Results], labels: list[str]
             return t("total")
         return next((r.type_label(g) for r in results if g in r.scenario.compute_types), g)
 
+    n = max(int(results[0].facts.get("replications") or 1), 1)
+    se = (p90 - p10) / 2.563 / np.sqrt(n)
+    clear = np.abs(np.nan_to_num(mean)) > 2 * np.nan_to_num(se) + 1e-9
+    base = rows[rows["label"] == list(dict.fromkeys(table["label"]))[0]]["mean"]
+    scale = float(np.nanmax(np.abs(base))) if len(base) else 0.0
     return KpiDiffData([group_label(g) for g in groups], labels[1:],
                        scenario_colors(len(labels))[1:], mean, p10, p90, title, xlabel,
-                       t("c_diff_note"))
+                       t("c_diff_note"), clear, scale, t("c_unclear"))
 
 
 def plot_kpi_diff(ax, data: KpiDiffData, *, legend_at: str | None = "below"):
@@ -194,17 +210,20 @@ def plot_kpi_diff(ax, data: KpiDiffData, *, legend_at: str | None = "below"):
     y = np.arange(n if single else len(data.groups))
     lim = float(np.nanmax(np.abs(np.concatenate([data.p10.ravel(), data.p90.ravel(),
                                                  data.mean.ravel(), [0.0]]))))
-    lim = lim or 1.0
+    lim = max(lim, 0.05 * data.scale) or 1.0  # noise is not blown up to fill the axis
+    clear = data.clear if data.clear is not None else np.ones(data.mean.shape, bool)
     for j, (label, color) in enumerate(zip(data.scenarios, data.colors)):
         pos = np.array([j]) if single else y - 0.4 + height * (j + 0.5)
         m = np.nan_to_num(data.mean[:, j])
-        ax.barh(pos, m, height=height * 0.9, color=color, label=label)
+        colors = [color if c else "#CCCCCC" for c in clear[:, j]]
+        ax.barh(pos, m, height=height * 0.9, color=colors)
+        ax.barh([np.nan], [np.nan], color=color, label=label)  # the legend's swatch
         lo, hi = np.nan_to_num(data.p10[:, j]), np.nan_to_num(data.p90[:, j])
         err = np.clip(np.vstack([m - lo, hi - m]), 0, None)
         ax.errorbar(m, pos, xerr=err, fmt="none", ecolor="#222222", elinewidth=1.0, capsize=2.5)
-        for p, v, top in zip(pos, m, np.maximum(hi, m)):
-            ax.text(max(top, 0) + lim * 0.03, p, _signed(v), va="center", ha="left",
-                    fontsize=8, color="#333333")
+        for p, v, top, c in zip(pos, m, np.maximum(hi, m), clear[:, j]):
+            ax.text(max(top, 0) + lim * 0.03, p, _signed(v) if c else data.unclear,
+                    va="center", ha="left", fontsize=8, color="#333333" if c else "#777777")
     ax.axvline(0, color="#222222", linewidth=1.0)
     ax.set_yticks(y, [wrap(s, 26, 3) for s in data.scenarios] if single else data.groups)
     ax.set_ylim(len(y) - 0.5, -0.5)

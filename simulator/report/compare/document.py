@@ -6,16 +6,15 @@ import datetime as _dt
 import os
 from pathlib import Path
 
-import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from simulator.report.compare import charts as cc
-from simulator.report.run.assemble import write_pdf
 from simulator.report.data import Results, scenario_title
+from simulator.report.document import Document, Meta
 from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page
-from simulator.report.style import register_font, report_rc
 from simulator.report.i18n.text import Text, band, cap, shorten
 from simulator.report.run.counting import counted_label
+from simulator.units import format_month
 
 DIFF_ROWS_PER_PAGE = 22
 
@@ -25,61 +24,74 @@ def write_comparison_pdf(comp, path: str | os.PathLike, lang: str | None = None)
     language). Returns the path."""
     from simulator.analysis.compare import comparison_table, diff_table
 
-    path = Path(path)
     t = Text(lang or comp.base.scenario.language)
     results = [Results.from_ensemble(m.ensemble, t.lang) for m in comp.members]
     labels = [f"{m.label}: {shorten(_title(m, t), 44)}" for m in comp.members]
     table, diffs = comparison_table(comp), diff_table(comp)
-    register_font()
-    with mpl.rc_context(report_rc()):
-        figures = [_cover(comp, results, table, t)]
-        types = list(dict.fromkeys(x for r in results for x in r.types))
-        overlays = [cc.overlay_data(results, labels, x) for x in types]
-        for k in range(0, len(overlays), 4):
-            fig = page(t("c_p_capacity"))
-            chunk = overlays[k:k + 4]
-            axes = fig.subplots(2 if len(chunk) > 2 else 1, 2 if len(chunk) > 1 else 1,
-                                squeeze=False).ravel()
-            for ax, data in zip(axes, chunk):
-                cc.plot_overlay(ax, data, legend_at=None)
-            for ax in axes[len(chunk):]:
-                ax.set_visible(False)
-            handles, names = axes[0].get_legend_handles_labels()
-            fig.get_layout_engine().set(rect=(0.0, 0.085, 1.0, 0.85))  # room for the legend
-            fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 0.035),
-                       ncol=min(len(names), 3), fontsize=9.5)
-            figures.append(fig)
-        fig = page(t("c_p_outcomes"))
-        gs = fig.add_gridspec(2, 2, height_ratios=[1.0, 1.0])
-        cc.plot_pmet(fig.add_subplot(gs[0, :]), cc.pmet_data(table, results, labels))
-        kpis = [("unmet_p_months", t("k_unmet"), t("c_x_pmonths")),
-                ("idle_p_months", t("k_idle"), t("c_x_pmonths"))]
-        for k, (kpi, title, xlabel) in enumerate(kpis):
-            cc.plot_kpi_diff(fig.add_subplot(gs[1, k]),  # the legend above says the colours
-                             cc.kpi_diff_data(table, results, labels, kpi, title, xlabel),
-                             legend_at=None)
-        figures.append(fig)
-        fig = page(t("c_p_money"))
-        axes = fig.subplots(2, 2).ravel()
-        money = [("capex_mcny", t("k_capex"), t("c_x_mcny")),
-                 ("peak_site_power_mw", t("k_power"), t("c_x_mw")),
-                 ("electricity_cost_mcny", t("k_energy_cost"), t("c_x_mcny")),
-                 ("revenue_mcny", t("k_revenue"), t("c_x_mcny"))]
-        for ax, (kpi, title, xlabel) in zip(axes, money):
-            cc.plot_kpi_diff(ax, cc.kpi_diff_data(table, results, labels, kpi, title, xlabel))
-        figures.append(fig)
-        figures += _diff_pages(diffs, comp, t)
-        title = t.colon(t("comparison"), " vs ".join(m.label for m in comp.members))
-        write_pdf(figures, path, _FooterFacts(comp, t), title)
-    return path
+    with Document(comparison_meta(comp, t)) as doc:
+        doc.add(_cover(comp, results, table, t))
+        _overlay_pages(doc, results, labels)
+        _outcome_page(doc, table, results, labels)
+        _money_page(doc, table, results, labels)
+        doc.add(*_diff_pages(diffs, comp, t))
+        doc.write(path)
+    return Path(path)
 
 
-class _FooterFacts:
-    """What `assemble.write_pdf` needs for the footer, for a comparison."""
+def comparison_meta(comp, t: Text) -> Meta:
+    from simulator import __version__
 
-    def __init__(self, comp, t: Text):
-        self.t = t
-        self.facts = {"scenario_hash": comp.base.ensemble.hash[:12]}
+    return Meta(title=t.colon(t("comparison"), " vs ".join(m.label for m in comp.members)),
+                subject=t("comparison"), scenario_hash=comp.base.ensemble.hash,
+                seed=comp.seed, version=__version__, lang=t.lang,
+                replications=comp.replications)
+
+
+def _overlay_pages(doc: Document, results: list[Results], labels: list[str]) -> None:
+    """Capacity of each type in every scenario, four types a page, one legend a page."""
+    t = doc.t
+    types = list(dict.fromkeys(x for r in results for x in r.types))
+    overlays = [cc.overlay_data(results, labels, x) for x in types]
+    for k in range(0, len(overlays), 4):
+        fig = doc.page(t("c_p_capacity"))
+        chunk = overlays[k:k + 4]
+        axes = fig.subplots(2 if len(chunk) > 2 else 1, 2 if len(chunk) > 1 else 1,
+                            squeeze=False).ravel()
+        for ax, data in zip(axes, chunk):
+            cc.plot_overlay(ax, data, legend_at=None)
+        for ax in axes[len(chunk):]:
+            ax.set_visible(False)
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.get_layout_engine().set(rect=(0.0, 0.085, 1.0, 0.85))  # room for the legend
+        fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 0.035),
+                   ncol=min(len(names), 3), fontsize=9.5)
+
+
+def _outcome_page(doc: Document, table, results: list[Results], labels: list[str]) -> None:
+    t = doc.t
+    fig = doc.page(t("c_p_outcomes"))
+    pmet = cc.pmet_data(table, results, labels)
+    flat = not (pmet.values > 0).any()  # all zero: a line, not a chart
+    gs = fig.add_gridspec(2, 2, height_ratios=[0.3 if flat else 1.0, 1.0])
+    cc.plot_pmet(fig.add_subplot(gs[0, :]), pmet)
+    kpis = [("unmet_p_months", t("k_unmet"), t("c_x_pmonths")),
+            ("idle_p_months", t("k_idle"), t("c_x_pmonths"))]
+    for k, (kpi, title, xlabel) in enumerate(kpis):
+        cc.plot_kpi_diff(fig.add_subplot(gs[1, k]),  # the legend above says the colours
+                         cc.kpi_diff_data(table, results, labels, kpi, title, xlabel),
+                         legend_at=None)
+
+
+def _money_page(doc: Document, table, results: list[Results], labels: list[str]) -> None:
+    t = doc.t
+    fig = doc.page(t("c_p_money"))
+    axes = fig.subplots(2, 2).ravel()
+    money = [("capex_mcny", t("k_capex"), t("c_x_mcny")),
+             ("peak_site_power_mw", t("k_power"), t("c_x_mw")),
+             ("electricity_cost_mcny", t("k_energy_cost"), t("c_x_mcny")),
+             ("revenue_mcny", t("k_revenue"), t("c_x_mcny"))]
+    for ax, (kpi, title, xlabel) in zip(axes, money):
+        cc.plot_kpi_diff(ax, cc.kpi_diff_data(table, results, labels, kpi, title, xlabel))
 
 
 def _cover(comp, results: list[Results], table, t: Text) -> Figure:
@@ -135,7 +147,24 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
     draw_table(ax, [t("c_scenario"), t("k_unmet"), t("k_idle"), t("k_capex"), t("k_power"),
                     t("k_energy_cost")], krows, fontsize=9.5, uniform=True)
     fig.text(0.025, 0.045, t("c_reading"), fontsize=9, va="bottom", color="#666666")
+    _warnings(fig, comp, t)
     return fig
+
+
+def _warnings(fig: Figure, comp, t: Text) -> None:
+    """Say so where the scenarios' horizons or compute types differ."""
+    horizons = {m.label: f"{format_month(m.scenario.start)}–{format_month(m.scenario.end)}"
+                for m in comp.members}
+    warnings = []
+    if len(set(horizons.values())) > 1:
+        warnings.append(t("c_horizons", items=t.comma.join(f"{k} {v}"
+                                                           for k, v in horizons.items())))
+    types = {m.label: tuple(m.scenario.compute_types) for m in comp.members}
+    if len(set(types.values())) > 1:
+        warnings.append(t("c_types", items=t.comma.join(f"{k} {'/'.join(v)}"
+                                                        for k, v in types.items())))
+    for k, text in enumerate(warnings):
+        fig.text(0.025, 0.075 + 0.025 * k, text, fontsize=10, va="bottom", color="#B35900")
 
 
 def _title(m, t: Text) -> str:

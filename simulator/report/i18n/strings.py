@@ -53,6 +53,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "t_kpis": ("关键指标（全期，P50 [P10–P90]）", "Key figures (whole horizon, P50 [P10–P90])"),
     # page titles
     "p_capacity": ("算力与目标", "Capacity against targets"),
+    "p_capacity_only": ("算力（未设目标的类型）", "Capacity of the types without a target"),
     "p_gap": ("目标缺口随时间变化", "Gap to each target over time"),
     "p_demand": ("需求与满足情况", "Demand, served and unmet"),
     "p_util": ("利用率与闲置算力", "Utilisation and idle capacity"),
@@ -63,7 +64,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "p_assumptions": ("主要假设", "Assumptions"),
     # legend entries
     "l_zoom": ("放大：算力（P）", "Close-up: capacity (P)"),
-    "l_built": ("已建成（P50）：", "built (P50):"),
+    "l_built": ("已建成（P50），颜色 = 设施：", "built (P50), colour = facility:"),
     "l_uc": ("在建（P50）", "under construction (P50)"),
     "l_planned": ("规划（P50）", "planned (P50)"),
     "l_band": ("合计 P10–P90", "total P10–P90"),
@@ -208,3 +209,8 @@ STRINGS: dict[str, tuple[str, str]] = {
 from simulator.report.i18n.strings_analysis import ANALYSIS_STRINGS  # noqa: E402
 
 STRINGS.update(ANALYSIS_STRINGS)
+
+# the decision page, overrides, colour legends and the other words of issue 17
+from simulator.report.i18n.strings_decision import DECISION_STRINGS  # noqa: E402
+
+STRINGS.update(DECISION_STRINGS)

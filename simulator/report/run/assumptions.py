@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matplotlib.figure import Figure
-
 from simulator.units import format_month
 from simulator.report.data import Results
-from simulator.report.pages import A4_LANDSCAPE, draw_table, page
+from simulator.report.pages import A4_LANDSCAPE, draw_table
 from simulator.report.i18n.text import cap, num, shorten
 
 ROW_IN = 0.27  # inches per table row
@@ -163,12 +161,11 @@ def split(items: list[Block]) -> list[list[Block]]:
     return pages
 
 
-def assumption_pages(res: Results) -> list[Figure]:
+def assumption_pages(doc, res: Results) -> None:
     """The assumptions as one or more pages of tables."""
     t = res.t
-    out = []
     for i, group in enumerate(split(blocks(res))):
-        fig = page(t("p_assumptions") + (t("a_more") if i else ""), layout=False)
+        fig = doc.page(t("p_assumptions") + (t("a_more") if i else ""), layout=False)
         y = 0.905
         for b in group:
             fig.text(0.025, y, b.title, fontsize=12, va="top", color="#0B3D66")
@@ -178,5 +175,3 @@ def assumption_pages(res: Results) -> list[Figure]:
             ax = fig.add_axes((0.025, y - h, width, h))
             draw_table(ax, b.header, b.rows, fontsize=8.5, align=b.align)
             y -= h + TITLE_IN * 0.38 / A4_LANDSCAPE[1]
-        out.append(fig)
-    return out

@@ -53,7 +53,7 @@ def gantt_data(res: Results) -> GanttData:
     return GanttData(res.months, rows, deadlines, t("t_gantt"),
                      {"construction": t("l_construction"), "online": t("l_online"),
                       "range": t("l_online_range"), "after": t("l_after_horizon"),
-                      "deadline": t("l_deadlines"), "dot": t.dot})
+                      "deadline": t("l_deadlines"), "dot": t.dot, "color": t("l_by_facility")})
 
 
 def _phase_cap(res: Results, fid: str, pid: str, typ: str) -> float:
@@ -116,7 +116,8 @@ def plot_gantt(ax, data: GanttData, *, legend_at: str | None = "below"):
             kw = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         else:
             kw = dict(loc=legend_at, frameon=True, framealpha=0.92, edgecolor="none")
-        ax.legend(handles=handles, fontsize=9, **kw)
+        ax.legend(handles=handles, fontsize=9, title=data.labels.get("color"), title_fontsize=9,
+                  **kw)
     return ax
 
 
@@ -144,7 +145,8 @@ def power_data(res: Results) -> SeriesData:
     note = t.colon(t("k_power"), band(peak["p50"], peak["p10"], peak["p90"],
                                       lambda v: f"{v:,.1f}"))
     return SeriesData(res.months, stacks, res.band("power_mw"), t("t_power"), note,
-                      t("unit_mw"), {"band": t("l_band"), "none": t("none_power")})
+                      t("unit_mw"), {"band": t("l_band"), "none": t("none_power"),
+                                     "color": t("l_by_type")})
 
 
 def energy_cost_data(res: Results) -> SeriesData:
@@ -185,11 +187,10 @@ def plot_series(ax, data: SeriesData, *, legend_at: str | None = "upper left"):
         step_fill(ax, m, base, base + values, color=color, alpha=0.8, linewidth=0, label=label)
         base = base + values
     tot = data.total
-    if tot is not None and data.stacks:  # a band over stacks: dashed edges, no fill
+    if tot is not None and data.stacks:  # a band over the stacks: filled, translucent
         if not np.allclose(tot["p10"], tot["p90"]):
-            dashed = dict(color="#222222", linewidth=1.0, linestyle=(0, (4, 2)), zorder=3)
-            step_line(ax, m, tot["p10"], label=data.labels.get("band"), **dashed)
-            step_line(ax, m, tot["p90"], **dashed)
+            step_fill(ax, m, tot["p10"], tot["p90"], color="#222222", alpha=0.22, linewidth=0,
+                      zorder=3, label=data.labels.get("band"))
     elif tot is not None:
         step_fill(ax, m, tot["p10"], tot["p90"], color="#0072B2", alpha=0.18, linewidth=0,
                   label=data.labels.get("band"))
@@ -201,7 +202,8 @@ def plot_series(ax, data: SeriesData, *, legend_at: str | None = "upper left"):
     number_axis(ax, nbins=5)
     ax.set_ylabel(data.ylabel)
     titles(ax, data.title, data.note)
-    legend(ax, legend_at, fontsize=8.5)
+    legend(ax, legend_at, fontsize=8.5, title=data.labels.get("color"), title_fontsize=8.5,
+           alignment="left")
     return ax
 
 

@@ -59,7 +59,8 @@ def capacity_data(res: Results, typ: str) -> CapacityData:
     return CapacityData(
         res.months, stacks, res.band("under_construction_p", typ)["p50"].to_numpy(),
         res.band("planned_p", typ)["p50"].to_numpy(), res.band("capacity_p", typ), marks,
-        title=t("t_capacity", label=label), note=t.semi.join(notes), ylabel=t("unit_p"),
+        title=t("t_capacity" if marks else "t_capacity_only", label=label),
+        note=t.semi.join(notes), ylabel=t("unit_p"),
         labels={"built": t("l_built"), "uc": t("l_uc"), "planned": t("l_planned"),
                 "band": t("l_band"), "zoom": t("l_zoom")})
 
@@ -124,10 +125,9 @@ def _stacks(ax, data: CapacityData, name_width: int):
                               edgecolor=PLANNED_COLOR, hatch="....", linewidth=0.0,
                               label=data.labels.get("planned")))
     tot = data.total
-    dashed = dict(color=BAND_COLOR, linewidth=1.0, linestyle=(0, (4, 2)), zorder=3)
-    if not np.allclose(tot["p10"], tot["p90"]):
-        rest += step_line(ax, m, tot["p10"], label=data.labels.get("band"), **dashed)
-        step_line(ax, m, tot["p90"], **dashed)
+    if not np.allclose(tot["p10"], tot["p90"]):  # a filled band over the stacks
+        rest.append(step_fill(ax, m, tot["p10"], tot["p90"], color=BAND_COLOR, alpha=0.22,
+                              linewidth=0, zorder=3, label=data.labels.get("band")))
     return built, rest, max(float(np.max(top + data.planned, initial=0)), float(tot["p90"].max()))
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from simulator.report.axes import legend, month_axis, number_axis, step_fill, step_line, titles
 from simulator.report.data import Results
+from simulator.report.document import Chart
 from simulator.report.i18n.text import cap
 from simulator.report.style import COLORS
 
@@ -135,27 +136,16 @@ def plot_rules(ax, data: RulesData):
     return ax
 
 
-@dataclass
-class _Chart:  # what Report.draw takes: name, plot, data, page_kw
-    name: str
-    plot: object
-    data: object
-    page_kw: dict = field(default_factory=dict)
-
-
-def add_counting_page(rep, res: Results) -> None:
-    """Append the counting page to a report (`assemble.Report`), if the run counted."""
-    from simulator.report.pages import page
-
+def counting_pages(doc, res: Results) -> None:
+    """The counting page (registered in `registry.RUN_PAGES`), if the run counted."""
     if not has_counting(res):
         return
     rules = rules_data(res)
-    fig = page(word(res, "page"))
+    fig = doc.page(word(res, "page"))
     gs = fig.add_gridspec(2, 1, height_ratios=[3.0, max(len(rules.rows), 2) * 0.42 + 0.8])
-    rep.draw(fig, fig.add_subplot(gs[0]), _Chart("counting-precision", plot_precision,
-                                                 precision_data(res)))
-    rep.draw(fig, fig.add_subplot(gs[1]), _Chart("counting-rules", plot_rules, rules))
-    rep.figures.append(fig)
+    doc.draw(fig, fig.add_subplot(gs[0]), Chart("counting-precision", plot_precision,
+                                                precision_data(res)))
+    doc.draw(fig, fig.add_subplot(gs[1]), Chart("counting-rules", plot_rules, rules))
 
 
 def counted_label(res: Results, r: dict) -> str:

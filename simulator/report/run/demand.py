@@ -138,13 +138,15 @@ class IdleData:
     title: str = ""
     ylabel: str = "P"
     band_label: str = "P10–P90"
+    color_label: str = ""
 
 
 def idle_data(res: Results) -> IdleData:
     colors = res.type_colors()
     series = [(res.type_label(typ), colors[typ], res.band("idle_p", typ)) for typ in res.types
               if res.band("capacity_p", typ)["p90"].max() > 0]
-    return IdleData(res.months, series, res.t("t_idle"), res.t("unit_idle"), res.t("l_p10_90"))
+    return IdleData(res.months, series, res.t("t_idle"), res.t("unit_idle"), res.t("l_p10_90"),
+                    res.t("l_by_type"))
 
 
 def plot_idle(ax, data: IdleData, *, legend_at: str | None = "right"):
@@ -157,5 +159,5 @@ def plot_idle(ax, data: IdleData, *, legend_at: str | None = "right"):
     number_axis(ax, nbins=5)
     ax.set_ylabel(data.ylabel)
     titles(ax, data.title)
-    legend(ax, legend_at)
+    legend(ax, legend_at, title=data.color_label or None, title_fontsize=9, alignment="left")
     return ax

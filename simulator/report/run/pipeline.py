@@ -1,8 +1,8 @@
 """The pipeline page: capacity the pipeline adds (a fan), announcements over time, project
 counts and the shocks that change what is built. Only for a scenario with `pipeline:`.
 
-Charts take (ax, data) and return the ax; `add_pipeline_page(rep, res)` is the one hook the
-report's assembly calls (it adds nothing for a scenario without a pipeline).
+Charts take (ax, data) and return the ax; `pipeline_pages(doc, res)` is the page, registered in
+`registry.RUN_PAGES` (it adds nothing for a scenario without a pipeline).
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from simulator.report.axes import legend, month_axis, number_axis, step_fill, step_line, titles
-from simulator.report.data import SERIES_COLORS, Results
+from simulator.report.colors import entity_colors
+from simulator.report.data import Results
+from simulator.report.document import Chart
 from simulator.report.i18n.text import shorten
-from simulator.report.pages import draw_table, page
+from simulator.report.pages import draw_table
 from simulator.units import format_month
 
 DECLARED, PIPE, TOTAL = "#0072B2", "#E69F00", "#222222"
@@ -106,11 +108,12 @@ class AnnouncementData:
 
 def announcement_data(res: Results) -> AnnouncementData:
     out = []
-    for i, st in enumerate(res.scenario.pipeline):
+    colors = entity_colors([st.id for st in res.scenario.pipeline])
+    for st in res.scenario.pipeline:
         name = res.t.pick(st.name, st.name_en, st.id)
         bands = [res.band(f"pipeline_{k}", st.type, st.id)[["p10", "p50", "p90"]].to_numpy().T
                  for k in ("announced", "online")]
-        out.append((name, SERIES_COLORS[i % len(SERIES_COLORS)], *bands))
+        out.append((name, colors[st.id], *bands))
     labels = {k: _t(res, k) for k in ("announced", "online", "projects")}
     return AnnouncementData(res.months, out, _t(res, "ann"), _t(res, "ann_note"), labels)
 
@@ -179,21 +182,19 @@ def _effect(entry: dict | None) -> str:
     return f"{entry['delayed_p']['p50']:,.0f}P / {entry['cut_p']['p50']:,.0f}P"
 
 
-def add_pipeline_page(rep, res: Results) -> None:
-    """Append the pipeline page to a report (`assemble.Report`); nothing without a pipeline."""
+def pipeline_pages(doc, res: Results) -> None:
+    """The pipeline page (registered in `registry.RUN_PAGES`); nothing without a pipeline."""
     s = res.scenario
     if not s.pipeline or not res.has("pipeline_capacity_p", s.pipeline[0].type):
         return
-    from simulator.report.run.assemble import Chart  # the assembly imports this module
-
-    fig = page(_t(res, "page"))
+    fig = doc.page(_t(res, "page"))
     gs = fig.add_gridspec(2, 2, height_ratios=[1.25, 1.0])
     types = list(dict.fromkeys(st.type for st in s.pipeline)) + ["all"]
     top = gs[0, :].subgridspec(1, len(types))
     for i, typ in enumerate(types):
-        rep.draw(fig, fig.add_subplot(top[0, i]), Chart(f"pipeline-{typ}", plot_fan,
+        doc.draw(fig, fig.add_subplot(top[0, i]), Chart(f"pipeline-{typ}", plot_fan,
                                                         fan_data(res, typ)))
-    rep.draw(fig, fig.add_subplot(gs[1, 0]), Chart("pipeline-announcements",
+    doc.draw(fig, fig.add_subplot(gs[1, 0]), Chart("pipeline-announcements",
                                                    plot_announcements, announcement_data(res)))
     side = gs[1, 1].subgridspec(2, 1)
     for k, (title, (header, rows)) in enumerate(((_t(res, "counts"), count_rows(res)),
@@ -201,4 +202,3 @@ def add_pipeline_page(rep, res: Results) -> None:
         ax = fig.add_subplot(side[k])
         ax.set_title(title, fontsize=10, loc="left")
         draw_table(ax, header, rows, fontsize=8.5)
-    rep.figures.append(fig)

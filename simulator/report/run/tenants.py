@@ -10,7 +10,8 @@ from matplotlib import colors as mcolors
 from matplotlib.patches import Patch
 
 from simulator.report.axes import empty, legend, month_axis, number_axis, step_fill, step_line, titles
-from simulator.report.data import OTHER_COLOR, SERIES_COLORS, Results
+from simulator.report.colors import OTHER_COLOR
+from simulator.report.data import Results
 from simulator.report.i18n.text import wrap
 
 MAX_TENANT_SERIES = 8
@@ -47,12 +48,27 @@ def pipeline_data(res: Results) -> PipelineData:
             name += t("count_note", n=int(r["count"]))
         note = t("pipeline_note", ps=t.pct(r["probability_signed"]),
                  pl=t.pct(r["probability_left"]), sv=t.pct(r["served_share"]))
+        cause = churn_cause(res, r["tenant"]) if r["probability_left"] > 0 else None
+        if cause:
+            note += t("churn_cause", label=res.type_label(cause[0]), u=t.pct(cause[1]))
         rows.append(PipelineRow(wrap(name, 40, 2), r["status"] == "signed", demand, note))
     rows.sort(key=lambda r: (not r.signed, -sum(v for _, v in r.demand)))
     return PipelineData(rows, {typ: res.type_label(typ) for typ in types}, res.type_colors(),
                         t("t_pipeline"), t("unit_contract"),
                         {"signed": t("l_signed"), "negotiating": t("l_negotiating"),
-                         "empty": t("no_targets")})
+                         "empty": t("no_targets"), "color": t("l_by_type")})
+
+
+def churn_cause(res: Results, tid: str) -> tuple[str, float] | None:
+    """The type whose unmet share drove a tenant away: (type, its worst monthly unmet share of
+    the mean demand over the futures), or None if none of its demand went unmet."""
+    tm = res.tenant_monthly[res.tenant_monthly["tenant"] == tid]
+    tm = tm[tm["demand_p"] > 0]
+    if tm.empty:
+        return None
+    share = ((tm["demand_p"] - tm["served_p"]).clip(lower=0) / tm["demand_p"]).groupby(
+        tm["type"]).max()
+    return (str(share.idxmax()), float(share.max())) if share.max() > 0 else None
 
 
 def plot_pipeline(ax, data: PipelineData, *, legend_at: str | None = "below"):
@@ -97,7 +113,8 @@ def plot_pipeline(ax, data: PipelineData, *, legend_at: str | None = "below"):
                       label=data.labels["negotiating"])]
     if legend_at == "below":
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09),
-                  ncol=len(handles), fontsize=9, borderaxespad=0.0)
+                  ncol=len(handles), fontsize=9, borderaxespad=0.0,
+                  title=data.labels.get("color"), title_fontsize=9)
     elif legend_at:
         ax.legend(handles=handles, loc=legend_at, fontsize=9, frameon=True, framealpha=0.9,
                   edgecolor="none")
@@ -121,14 +138,12 @@ class TenantDemandData:
     title: str = ""
     ylabel: str = "P"
     served_label: str = ""
+    color_label: str = ""
 
 
 def tenant_colors(res: Results) -> dict[str, str]:
-    """A colour per tenant, the largest first, the same on every chart."""
-    tm = res.tenant_monthly
-    order = (tm.groupby("tenant")["demand_p"].sum().sort_values(ascending=False).index
-             if len(tm) else [])
-    return {tid: SERIES_COLORS[i % len(SERIES_COLORS)] for i, tid in enumerate(order)}
+    """A colour per tenant, keyed by its id: the same on every chart and in every report."""
+    return res.tenant_colors()
 
 
 def tenant_demand_data(res: Results, typ: str, colors: dict[str, str] | None = None
@@ -149,7 +164,7 @@ def tenant_demand_data(res: Results, typ: str, colors: dict[str, str] | None = N
                        np.sum([per[k] for k in rest], axis=0)))
     return TenantDemandData(res.months, stacks, res.band("served_p", typ)["mean"].to_numpy(),
                             t("t_tenant_demand", label=res.type_label(typ)), t("unit_demand"),
-                            t("l_served_mean"))
+                            t("l_served_mean"), t("l_by_tenant"))
 
 
 def plot_tenant_demand(ax, data: TenantDemandData, *, legend_at: str | None = "right"):
@@ -168,5 +183,6 @@ def plot_tenant_demand(ax, data: TenantDemandData, *, legend_at: str | None = "r
     number_axis(ax, nbins=5)
     ax.set_ylabel(data.ylabel)
     titles(ax, data.title)
-    legend(ax, legend_at, fontsize=8.5)
+    legend(ax, legend_at, fontsize=8.5, title=data.color_label or None, title_fontsize=8.5,
+           alignment="left")
     return ax

@@ -1,0 +1,52 @@
+"""Lay pages out once, and cut each chart out of one raster of its page as a PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.transforms import Bbox
+from PIL import Image
+
+PNG_DPI = 150  # the charts/ PNGs [dots per inch]
+
+
+def freeze_layout(figures: list[Figure]) -> None:
+    """Lay each page out once and keep that layout: the PDF and the PNGs then agree exactly,
+    and neither lays the page out again."""
+    for fig in figures:
+        engine = fig.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):
+            engine.execute(fig)  # what a draw would do first, without the drawing
+            fig.set_layout_engine("none")
+
+
+def write_pngs(placed: list[tuple[str, Figure, list]], out: Path) -> None:
+    """Each chart (name, page, axes) cut out of a raster of its laid-out page as out/<name>.png.
+
+    One raster of a page serves all its charts: drawing each chart again on a figure of its
+    own would cost as much as the whole PDF.
+    """
+    by_page: dict[int, list] = {}
+    for name, fig, axes in placed:
+        by_page.setdefault(id(fig), []).append((name, fig, axes))
+    for charts in by_page.values():
+        fig = charts[0][1]
+        dpi = fig.dpi
+        fig.set_dpi(PNG_DPI)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+        height, width = pixels.shape[:2]
+        pad = PNG_DPI * 0.08
+        for name, _, axes in charts:
+            box = Bbox.union([a.get_tightbbox(renderer) for a in axes])
+            x0, x1 = max(int(box.x0 - pad), 0), min(int(np.ceil(box.x1 + pad)), width)
+            y0 = max(int(height - box.y1 - pad), 0)
+            y1 = min(int(np.ceil(height - box.y0 + pad)), height)
+            Image.fromarray(pixels[y0:y1, x0:x1]).save(out / f"{name}.png", compress_level=1)
+        fig.set_dpi(dpi)
