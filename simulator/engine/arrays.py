@@ -66,6 +66,9 @@ class Compiled:
     target_type: np.ndarray  # (G,) type index
     target_capacity: np.ndarray  # (G,) [P]
     target_by: np.ndarray  # (G,) month index
+    # market, moving prices and money (engine.market.MarketSpec), or None without them
+    leave_threshold: float = 0.0  # unmet share above which a month counts as short
+    market: object = None
 
     @cached_property
     def offers(self) -> np.ndarray:
@@ -85,6 +88,8 @@ def _duration(d) -> tuple[float, float, float]:
 
 def compile_scenario(s: Scenario) -> Compiled:
     """Flatten a validated scenario into arrays (months relative to `start`)."""
+    from simulator.engine.market import compile_market  # market needs record, which needs us
+
     types = tuple(s.compute_types)
     tix = {t: i for i, t in enumerate(types)}
     fix = {f.id: i for i, f in enumerate(s.facilities)}
@@ -105,6 +110,7 @@ def compile_scenario(s: Scenario) -> Compiled:
         target_type=np.array([tix[t.type] for t in s.targets], dtype=np.intp),
         target_capacity=np.array([t.capacity for t in s.targets], dtype=float),
         target_by=np.array([t.by - s.start for t in s.targets], dtype=np.intp),
+        leave_threshold=s.scheduling.leave_threshold, market=compile_market(s, types),
     )
 
 
@@ -129,7 +135,8 @@ def _phase_arrays(s: Scenario, tix: dict, rel) -> dict[str, object]:
             trig.append((p.start_when.utilization_above, p.start_when.for_months)
                         if p.start_when else (0.0, 0))
             retire.append(rel(p.retire, NEVER))
-            life.append(float(p.lifetime_months) if p.lifetime_months else NEVER)
+            lifetime = p.lifetime_months or s.defaults.lifetime_months
+            life.append(float(lifetime) if lifetime else NEVER)
             capex.append(p.capex if p.capex is not None else
                          sum(c * capex_per_p.get(t, 0.0) for t, c in p.capacity.items()))
     index = {p_id: i for i, p_id in enumerate(ids)}

@@ -47,6 +47,7 @@ class MonthlyRecord:
     unmet_p: np.ndarray  # (R, H, T) [P]
     tenant_demand_fx: np.ndarray  # (H, N_entries, T) [P / FIXED]
     tenant_served_fx: np.ndarray  # (H, N_entries, T) [P / FIXED]
+    market: object = None  # engine.market.MarketWork when the scenario has a market or money
 
     @classmethod
     def empty(cls, c: Compiled, R: int) -> "MonthlyRecord":

@@ -31,6 +31,10 @@ def monthly_rows(c: Compiled) -> list[tuple[str, str, str]]:
         rows += [(metric, typ, "all") for metric in TYPE_METRICS]
         rows += [(metric, typ, "all") for metric in TOTAL_METRICS[1:4]]
     rows += [(metric, "all", "all") for metric in TOTAL_METRICS]
+    if c.market is not None and c.market.uses_money:  # sold outside, bought outside
+        for t, typ in enumerate(c.types):
+            facs = [c.facilities[f] for f in np.flatnonzero(c.offers[:, t])]
+            rows += [("market_p", typ, f) for f in ["all", *facs]] + [("spillover_p", typ, "all")]
     return rows
 
 
@@ -50,6 +54,7 @@ class Reduced:
     tenant_demand_sum: np.ndarray  # (H, N_entries, T) summed over replications [P / FIXED]
     tenant_served_sum: np.ndarray  # (H, N_entries, T) [P / FIXED]
     event_hit: np.ndarray  # (R, E) bool: happened within the horizon
+    money: object = None  # money_stats.MoneyReduced when the scenario uses money
 
     @property
     def n(self) -> int:
@@ -62,7 +67,7 @@ def reduce_result(r: RunResult) -> Reduced:
     R, H = len(r.replications), c.months
     cap, served = r.capacity_p, r.served_p
     per_ft = {"capacity_p": cap, "under_construction_p": r.under_construction_p,
-              "planned_p": r.planned_p, "served_p": served, "idle_p": cap - served,
+              "planned_p": r.planned_p, "served_p": served, "idle_p": cap - r.busy_p,
               "utilization": r.utilization, "power_mw": r.power_mw,
               "energy_mwh": r.energy_mwh, "energy_cost_mcny": r.energy_cost_mcny,
               "revenue_mcny": r.revenue_mcny}
@@ -72,6 +77,9 @@ def reduce_result(r: RunResult) -> Reduced:
         per_t["utilization"] = np.where(tcap > 0, per_t["served_p"] / np.where(tcap > 0, tcap, 1.0),
                                         0.0)
     per_t["demand_p"], per_t["unmet_p"] = r.demand_p, r.unmet_p
+    if r.market is not None:
+        per_ft["market_p"] = r.market.market_p
+        per_t["market_p"], per_t["spillover_p"] = seq_sum(r.market.market_p, 2), r.market.spillover_p
     total = {name: seq_sum(per_t[name], 2) for name in TOTAL_METRICS[:4]}
     total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
     tix = {t: i for i, t in enumerate(c.types)}
@@ -87,17 +95,22 @@ def reduce_result(r: RunResult) -> Reduced:
             col = per_ft[metric][:, :, fix[fac], tix[typ]]
         cube[q] = col.T
     out = r.target_outcomes()
+    from simulator.ensemble.money_stats import reduce_money  # it needs this module's quantiles
+
+    money, money_kpis = reduce_money(r)
     return Reduced(
         replications=np.asarray(r.replications), cube=cube,
-        kpis=r.kpis(), target_capacity=out["capacity_p"], target_month_met=out["month_met"],
+        kpis={**r.kpis(), **money_kpis}, target_capacity=out["capacity_p"], target_month_met=out["month_met"],
         phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
         tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
-        event_hit=r.event_at < H)
+        event_hit=r.event_at < H, money=money)
 
 
 def combine(parts: list[Reduced]) -> Reduced:
     """Join batches in replication order."""
+    from simulator.ensemble.money_stats import combine_money
+
     parts = sorted(parts, key=lambda p: int(p.replications[0]) if p.n else -1)
     cat = lambda name: np.concatenate([getattr(p, name) for p in parts], axis=0)  # noqa: E731
     return Reduced(
@@ -108,7 +121,8 @@ def combine(parts: list[Reduced]) -> Reduced:
         phase_start=cat("phase_start"), phase_online=cat("phase_online"),
         tenant_signed=cat("tenant_signed"), tenant_left=cat("tenant_left"),
         tenant_demand_sum=sum(p.tenant_demand_sum for p in parts),
-        tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"))
+        tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"),
+        money=combine_money([p.money for p in parts]))
 
 
 def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:

@@ -15,7 +15,7 @@ from simulator.errors import SimulationError
 from simulator.engine.processes import simulate_batch
 from simulator.scenario.schema import Scenario
 from simulator.ensemble.reduce import Reduced, combine, reduce_result
-from simulator.ensemble import tables
+from simulator.ensemble import money_stats, tables
 
 DEFAULT_REPLICATIONS = 1000
 MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
@@ -88,6 +88,18 @@ class Ensemble:
     def tenant_monthly(self):
         """Mean demand and served per tenant, type and month."""
         return tables.tenant_monthly_table(self.compiled, self.reduced)
+
+    @property
+    def money(self) -> dict | None:
+        """NPV, payback and totals per operator (summary.json's `money`), or None."""
+        return money_stats.money_summary(self.compiled, self.reduced)
+
+    @property
+    def settlement(self):
+        """The platform's bills (mean over replications), or None without money."""
+        if self.reduced.money is None:
+            return None
+        return money_stats.settlement_table(self.compiled, self.reduced)
 
 
 def run_ensemble(scenario: Scenario | Compiled, replications: int | None = None,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from simulator.errors import ScenarioError, Problem
+from simulator.output.settlement import write_settlement
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 
@@ -53,6 +54,7 @@ def summary(ens, scenario_file: str | None = None) -> dict:
                                                  "month_met_p90")},
         } for row in targets.to_dict("records")],
         "kpis": [{k: _num(v) for k, v in row.items()} for row in ens.kpis.to_dict("records")],
+        **({"money": ens.money} if ens.reduced.money is not None else {}),
     }
 
 
@@ -85,6 +87,7 @@ def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = No
             encoding="utf-8")
         (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(ens.scenario), encoding="utf-8")
         write_xlsx(tables, tmp / "results.xlsx")
+        write_settlement(ens, tmp)
         if extra is not None:
             extra(tmp)
     return out

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from simulator.errors import Problem, ScenarioError
 from simulator.scenario.messages import KEY_MARK, combine_typos, from_pydantic, render_path, suggest
+from simulator.scenario.money_checks import check_money
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month, whole_months
 
@@ -51,6 +52,7 @@ def cross_check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
     _check_facilities(c)
     _check_tenants(c, offered)
     _check_events(c)
+    check_money(c)
     return c.errors, c.warns
 
 
