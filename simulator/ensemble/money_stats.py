@@ -102,7 +102,7 @@ def money_summary(c, red) -> dict | None:
     totals = {}
     for name, parts in TOTALS:
         v = sum(mr.totals[p] for p in parts)
-        totals[name] = _band(-v if name in COST_TOTALS else v)
+        totals[name] = _band(-v + 0.0 if name in COST_TOTALS else v)  # + 0.0: no -0
     totals["cash_flow_mcny"] = _band(red.kpis["cash_flow_mcny"])
     totals["npv_mcny"] = _band(red.kpis["npv_mcny"])
     ops = []

@@ -206,3 +206,8 @@ STRINGS: dict[str, tuple[str, str]] = {
 from simulator.report.i18n.strings_analysis import ANALYSIS_STRINGS  # noqa: E402
 
 STRINGS.update(ANALYSIS_STRINGS)
+
+# the money and platform pages keep their words in a module of their own
+from simulator.report.i18n.strings_money import MONEY_STRINGS  # noqa: E402
+
+STRINGS.update(MONEY_STRINGS)

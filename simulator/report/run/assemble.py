@@ -24,6 +24,7 @@ from simulator.report.run import demand as cd
 from simulator.report.run import tenants as ct
 from simulator.report import fork
 from simulator.report.run.assumptions import assumption_pages
+from simulator.report.run.money import money_pages
 from simulator.report.data import Results
 from simulator.report.pages import cover, draw_table, footer, page, phase_rows, table_height
 from simulator.report.style import register_font, report_rc
@@ -134,6 +135,7 @@ def pages(res: Results, c: dict[str, list[Chart]] | None = None) -> Report:
     rep.draw(fig, fig.add_subplot(gs[1, 0]), energy)
     rep.draw(fig, fig.add_subplot(gs[1, 1]), capex)
     rep.figures.append(fig)
+    money_pages(rep, res)  # NPV, payback, cash flow per operator; the platform (run/money.py)
     rep.figures += assumption_pages(res)
     return rep
 

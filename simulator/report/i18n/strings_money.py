@@ -1,0 +1,43 @@
+"""Words of the money and platform pages (report/run/money.py), as (Chinese, English) pairs."""
+
+MONEY_STRINGS: dict[str, tuple[str, str]] = {
+    "m_p_overview": ("资金：各运营方的净现值与回收期", "Money: NPV and payback per operator"),
+    "m_p_operator": ("资金：{name}", "Money: {name}"),
+    "m_p_platform": ("算力调度与交易平台：本地、外销与外购", "The platform: local, sold outside, bought outside"),
+    "m_operator": ("运营方", "Operator"),
+    "m_facilities": ("设施", "Facilities"),
+    "m_npv": ("净现值 P50 [P10–P90]（百万元）", "NPV P50 [P10–P90] (million CNY)"),
+    "m_payback": ("回收期 P50 [P10–P90]", "Payback P50 [P10–P90]"),
+    "m_p_payback": ("期内回收概率", "P(paid back)"),
+    "m_util": ("利用率 / 盈亏平衡利用率", "Utilisation / break-even"),
+    "m_never": ("期内未回收", "not within horizon"),
+    "m_totals": ("合计（均值，百万元）", "Totals (mean, million CNY)"),
+    "m_item": ("项目", "Item"),
+    "m_value": ("P50 [P10–P90]", "P50 [P10–P90]"),
+    "m_reading": ("净现值按年折现率 {rate} 逐月折现；回收期 = 累计现金流此后一直不低于零的首月。模拟期开始前已发生的投资为沉没成本，不计入。盈亏平衡利用率 = 期内成本 ÷ 满负荷时的收入（大于 100% 即满负荷也无法回本）。",
+                  "NPV discounts each month at {rate} a year; payback = the first month from which "
+                  "the cumulative cash flow stays at or above zero. Capex spent before the horizon "
+                  "is sunk and not counted. Break-even utilisation = costs over the horizon / income "
+                  "at full use (above 100 %: not even full use pays back)."),
+    "m_t_cum": ("累计现金流（百万元）", "Cumulative cash flow (million CNY)"),
+    "m_note_cum": ("净现值 {npv}；回收期 {pb}；期内回收概率 {p}", "NPV {npv}; payback {pb}; P(paid back) {p}"),
+    "m_t_util": ("利用率与盈亏平衡利用率", "Utilisation against break-even utilisation"),
+    "m_l_util": ("平均利用率 P50（P10–P90）", "mean utilisation P50 (P10–P90)"),
+    "m_l_breakeven": ("盈亏平衡利用率 P50", "break-even utilisation P50"),
+    "m_l_zero": ("零", "zero"),
+    "m_t_platform": ("{label}：月均算力去向（P，均值）", "{label}: where the capacity goes (P, mean)"),
+    "m_l_local": ("本地租户", "local tenants"),
+    "m_l_market": ("外销（平台）", "sold outside (platform)"),
+    "m_l_spill": ("外购满足本地需求", "bought outside for local tenants"),
+    "m_l_unmet": ("仍未满足", "still unmet"),
+    "m_l_usable": ("可用算力", "usable capacity"),
+    "m_note_platform": ("本地 {local}，外销 {market}，外购 {spill}，未满足 {unmet}（P·月）",
+                        "local {local}, sold {market}, bought {spill}, unmet {unmet} (P-months)"),
+    "m_k_revenue": ("收入（租金＋外销＋转售）", "Revenue (rent + market + resale)"),
+    "m_k_market": ("外销收入", "Market sales"),
+    "m_k_spill": ("外购成本", "Spillover cost"),
+    "m_k_subsidy": ("补贴（算力券＋建设补助）", "Subsidies (vouchers + grants)"),
+    "m_k_costs": ("电费＋运维", "Electricity + opex"),
+    "m_k_capex": ("资本支出", "Capex"),
+    "m_k_npv": ("净现值（全部运营方）", "NPV (all operators)"),
+}
