@@ -113,8 +113,10 @@ def test_report_pdf_has_the_pages_and_chinese_text(baseline_run, results, tmp_pa
     assert pdf == baseline_run / "report.pdf"
     pages = pdf_pages(pdf)
     titles = ["算力规划报告", "算力与目标", "目标缺口随时间变化", "需求与满足情况",
-              "利用率与闲置算力", "租户", "各租户需求", "建设进度", "电力、电费与投资", "主要假设"]
-    assert len(pages) == 14
+              "利用率与闲置算力", "租户", "各租户需求", "建设进度", "电力、电费与投资", "主要假设",
+              "资金：各运营方的净现值与回收期", "资金：中科曙光", "算力调度与交易平台"]
+    # 14 pages, and money: an overview, one page per operator (4), the platform
+    assert len(pages) == 20
     assert "算力规划报告" in pages[0]
     text = "\n".join(pages)
     for title in titles:
@@ -126,7 +128,8 @@ def test_report_pdf_has_the_pages_and_chinese_text(baseline_run, results, tmp_pa
     meta = pypdf.PdfReader(str(pdf)).metadata
     assert meta.title == "点军区算力基线（2023年11月）"
     charts = sorted(p.name for p in (baseline_run / "charts").iterdir())
-    assert len(charts) == 21 and "capacity-ai.png" in charts
+    assert len(charts) == 31 and "capacity-ai.png" in charts  # 21 + 2 x 4 operators + 2 types
+    assert "money-cash-4.png" in charts and "platform-hpc.png" in charts
     from PIL import Image
     with Image.open(baseline_run / "charts" / "capacity-ai.png") as img:
         assert img.format == "PNG" and img.width > 600 and img.height > 300

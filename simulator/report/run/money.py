@@ -47,6 +47,12 @@ class PlatformData:
     usable_label: str
 
 
+def op_name(res: Results, o: dict) -> str:
+    """An operator's name in the report's language (operators have no English name: in English
+    a Chinese one gives way to its facilities' ids, or 'platform')."""
+    return res.t.pick(o["operator"], None, ", ".join(o["facilities"]) or "platform")
+
+
 def _mcny(values) -> str:
     """Millions of CNY as P50 [P10–P90]: one decimal when every value is below 10 in size."""
     digits = 1 if max(abs(v) for v in values) < 10 else 0
@@ -81,7 +87,7 @@ def util_data(res: Results, ops: list[dict]) -> UtilData:
                     dtype=float).reshape(-1, 3)
     be = np.array([o["breakeven_utilization"]["p50"] if o["breakeven_utilization"]["p50"]
                    is not None else np.nan for o in ops], dtype=float)
-    return UtilData([shorten(o["operator"], 18) for o in ops], util, be, t("m_t_util"),
+    return UtilData([shorten(op_name(res, o), 18) for o in ops], util, be, t("m_t_util"),
                     {"util": t("m_l_util"), "breakeven": t("m_l_breakeven")})
 
 
@@ -166,7 +172,7 @@ def overview_rows(res: Results, money: dict) -> tuple[list[str], list[list[str]]
         util = "–" if u is None else f"{u * 100:.0f}% / " + ("–" if be is None else
                                                            f"{be * 100:,.0f}%")
         facs = ", ".join(shorten(res.facility_name(f), 22) for f in o["facilities"]) or "–"
-        rows.append([shorten(o["operator"], 16), shorten(facs, 44), _npv_text(o),
+        rows.append([shorten(op_name(res, o), 16), shorten(facs, 44), _npv_text(o),
                      _payback_text(res, o), t.pct(o["probability_payback"]), util])
     return header, rows
 
@@ -209,7 +215,7 @@ def money_pages(rep, res: Results) -> None:
                  fontsize=8.5, color="#555555", wrap=True, transform=axes[2].transAxes)
     rep.figures.append(fig)
     for k, o in enumerate(money["operators"]):
-        fig = page(t("m_p_operator", name=o["operator"]))
+        fig = page(t("m_p_operator", name=op_name(res, o)))
         gs = fig.add_gridspec(2, 1, height_ratios=[3.0, 1.0])
         rep.draw(fig, fig.add_subplot(gs[0]), Chart(f"money-cash-{k + 1}", plot_cash,
                                                     cash_data(res, o)))
