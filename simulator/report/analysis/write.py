@@ -11,6 +11,7 @@ from matplotlib.transforms import blended_transform_factory
 from simulator.report.analysis import sensitivity as cs
 from simulator.report import fork
 from simulator.report.analysis.labels import Names
+from simulator.report.analysis.npv import npv_page
 from simulator.report.analysis.pages import bullets, cover, facts_of, footnote, meta_line, p_color, table_pages
 from simulator.report.run.assemble import Chart, Report, freeze_layout, write_pdf, write_pngs
 from simulator.report.data import scenario_title
@@ -120,6 +121,7 @@ def sensitivity_pages(payload: dict, names: Names, facts) -> tuple[Report, str]:
                                                cs.unmet_tornado(df, names),
                                                {"label_width": 64}))
         rep.figures.append(fig)
+        npv_page(rep, df, names, page, Chart)  # money scenarios: NPV per input (analysis/npv.py)
         sections = [(names.target(x), cs.table_rows(df, x, names)) for x in targets]
         rep.figures += table_pages(t("an_page_table"), cs.table_header(t), sections, t,
                                    align=["right", "left"] + ["right"] * 6, fontsize=8.5,

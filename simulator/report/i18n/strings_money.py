@@ -40,4 +40,12 @@ MONEY_STRINGS: dict[str, tuple[str, str]] = {
     "m_k_costs": ("电费＋运维", "Electricity + opex"),
     "m_k_capex": ("资本支出", "Capex"),
     "m_k_npv": ("净现值（全部运营方）", "NPV (all operators)"),
+    "s_page_npv": ("各输入对净现值的影响", "Effect of each input on NPV"),
+    "s_t_npv": ("全部运营方净现值（百万元，均值）", "NPV of all operators (million CNY, mean)"),
+    # sensitivity inputs of the market and rents
+    "f_market_of": ("{label}外部市场", "{label} outside market"),
+    "f_share_idle": ("闲置外销比例", "share of idle sold"),
+    "f_price": ("租金（元/P·月）", "rent (CNY per P-month)"),
+    "f_outside_price": ("外购价格（元/P·月）", "outside price (CNY per P-month)"),
+    "f_price_decline": ("租金年降幅", "yearly rent decline"),
 }
