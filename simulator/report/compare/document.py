@@ -10,6 +10,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from simulator.report.compare import charts as cc
+from simulator.report.compare.market import market_page
 from simulator.report.run.assemble import write_pdf
 from simulator.report.data import Results, scenario_title
 from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page
@@ -67,6 +68,7 @@ def write_comparison_pdf(comp, path: str | os.PathLike, lang: str | None = None)
         for ax, (kpi, title, xlabel) in zip(axes, money):
             cc.plot_kpi_diff(ax, cc.kpi_diff_data(table, results, labels, kpi, title, xlabel))
         figures.append(fig)
+        figures += market_page(table, results, labels, t)  # scenarios with money (money.py)
         figures += _diff_pages(diffs, comp, t)
         title = t.colon(t("comparison"), " vs ".join(m.label for m in comp.members))
         write_pdf(figures, path, _FooterFacts(comp, t), title)

@@ -42,6 +42,8 @@ MONEY_STRINGS: dict[str, tuple[str, str]] = {
     "m_k_npv": ("净现值（全部运营方）", "NPV (all operators)"),
     "s_page_npv": ("各输入对净现值的影响", "Effect of each input on NPV"),
     "s_t_npv": ("全部运营方净现值（百万元，均值）", "NPV of all operators (million CNY, mean)"),
+    "c_p_market": ("利用率、外销与净现值：与 A 的差异", "Utilisation, market sales and NPV: differences to A"),
+    "c_x_util": ("与 A 之差（利用率）", "Difference to A (utilisation)"),
     # sensitivity inputs of the market and rents
     "f_market_of": ("{label}外部市场", "{label} outside market"),
     "f_share_idle": ("闲置外销比例", "share of idle sold"),
