@@ -101,7 +101,7 @@ def platform_data(res: Results, typ: str) -> PlatformData:
                                    (("local", local), ("market", market), ("spill", spill),
                                     ("unmet", unmet))})
     series = [(t("m_l_local"), COLORS[0], local), (t("m_l_market"), COLORS[2], market),
-              (t("m_l_spill"), COLORS[1], spill), (t("m_l_unmet"), "#D55E00", unmet)]
+              (t("m_l_spill"), COLORS[4], spill), (t("m_l_unmet"), COLORS[1], unmet)]
     return PlatformData(res.months, series, mean("capacity_p") * mu,
                         t("m_t_platform", label=res.type_label(typ)), note, t("m_l_usable"))
 
