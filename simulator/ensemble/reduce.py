@@ -100,7 +100,8 @@ def reduce_result(r: RunResult) -> Reduced:
     money, money_kpis = reduce_money(r)
     return Reduced(
         replications=np.asarray(r.replications), cube=cube,
-        kpis={**r.kpis(), **money_kpis}, target_capacity=out["capacity_p"], target_month_met=out["month_met"],
+        kpis={**r.kpis(), **money_kpis}, target_capacity=out["capacity_p"],
+        target_month_met=out["month_met"],
         phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
         tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
