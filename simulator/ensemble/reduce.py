@@ -79,7 +79,8 @@ def reduce_result(r: RunResult) -> Reduced:
     per_t["demand_p"], per_t["unmet_p"] = r.demand_p, r.unmet_p
     if r.market is not None:
         per_ft["market_p"] = r.market.market_p
-        per_t["market_p"], per_t["spillover_p"] = seq_sum(r.market.market_p, 2), r.market.spillover_p
+        per_t["market_p"] = seq_sum(r.market.market_p, 2)
+        per_t["spillover_p"] = r.market.spillover_p
     total = {name: seq_sum(per_t[name], 2) for name in TOTAL_METRICS[:4]}
     total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
     tix = {t: i for i, t in enumerate(c.types)}
