@@ -21,7 +21,9 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # KPIs compared, with their unit: per type (and summed over types) or in total.
 TYPE_KPIS = (("unmet_p_months", "P*month"), ("idle_p_months", "P*month"))
 TOTAL_KPIS = (("capex_mcny", "million CNY"), ("peak_site_power_mw", "MW"),
-              ("electricity_cost_mcny", "million CNY"), ("revenue_mcny", "million CNY"))
+              ("electricity_cost_mcny", "million CNY"), ("revenue_mcny", "million CNY"),
+              ("market_revenue_mcny", "million CNY"), ("npv_mcny", "million CNY"))
+TYPE_ONLY_KPIS = (("mean_utilization", "fraction"),)  # per type; a sum over types means nothing
 COLUMNS = ["scenario", "label", "file", "kind", "name", "type", "unit", "mean", "p10", "p50",
            "p90", "diff_mean", "diff_p10", "diff_p50", "diff_p90", "probability_met",
            "diff_probability_met", "month_met_p10", "month_met_p50", "month_met_p90"]
@@ -88,7 +90,9 @@ def _q(values: np.ndarray) -> tuple[float, float, float, float]:
 
 def _kpi_values(ens: Ensemble, name: str, typ: str | None) -> np.ndarray | None:
     """Per-replication values of a KPI: a type's column, summed over types ('all'), or a total."""
-    values = ens.reduced.kpis[name]
+    values = ens.reduced.kpis.get(name)  # money KPIs exist only where a scenario uses money
+    if values is None:
+        return None
     if typ is None:
         return values
     if typ == "all":
@@ -149,6 +153,7 @@ def kpi_keys(comp: Comparison) -> list[tuple[str, str | None, str]]:
     for m in comp.members:
         types += [t for t in m.ensemble.compiled.types if t not in types]
     keys = [(name, typ, unit) for name, unit in TYPE_KPIS for typ in [*types, "all"]]
+    keys += [(name, typ, unit) for name, unit in TYPE_ONLY_KPIS for typ in types]
     return keys + [(name, None, unit) for name, unit in TOTAL_KPIS]
 
 

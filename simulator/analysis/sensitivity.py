@@ -8,6 +8,7 @@ import numpy as np
 
 from simulator.engine.draws import triangular
 from simulator.scenario.schema import Scenario, Triangular
+from simulator.analysis.market_inputs import market_inputs, npv_mean
 from simulator.analysis.variants import run_variants, with_changes
 
 GROWTH_SWING = 0.5  # growth rates are swung by -50 % and +50 %
@@ -54,7 +55,7 @@ def uncertain_inputs(s: Scenario) -> list[UncertainInput]:
         if isinstance(m, Triangular) and m.min < m.max and e.probability > 0:
             out.append(UncertainInput(f"events.{e.id}.delay.months", "event_delay",
                                       m.model_dump(), *_p10_p90(m)))
-    return out
+    return out + market_inputs(s, UncertainInput)  # market shares, prices, rent decline
 
 
 def sensitivity(s: Scenario, replications: int, seed: int | None = None, executor=None,
@@ -72,6 +73,7 @@ def sensitivity(s: Scenario, replications: int, seed: int | None = None, executo
     ensembles = run_variants(variants, replications, seed, executor, workers, progress)
     tables = [e.targets.set_index("target") for e in ensembles]
     unmet = [float(e.reduced.kpis["unmet_p_months"].sum(axis=1).mean()) for e in ensembles]
+    npv = [npv_mean(e) for e in ensembles]  # nan without money: then no NPV columns
     base = tables[0]
     rows = []
     for k, inp in enumerate(inputs):
@@ -85,11 +87,15 @@ def sensitivity(s: Scenario, replications: int, seed: int | None = None, executo
                 row[f"gap_p50_{side}"] = table.at[target, "gap_p50"]
                 row[f"gap_mean_{side}"] = table.at[target, "gap_mean"]
                 row[f"unmet_p_months_{side}"] = u
+            if np.isfinite(npv[0]):
+                row.update({f"npv_mcny_{side}": npv[i] for side, i in
+                            (("base", 0), ("low", 1 + 2 * k), ("high", 2 + 2 * k))})
             rows.append(row)
     if not rows:
         return pd.DataFrame(columns=COLUMNS)
     df = pd.DataFrame(rows)
-    for what in ("p_met", "gap_p50", "gap_mean", "unmet_p_months"):
+    money = "npv_mcny_base" in df
+    for what in ("p_met", "gap_p50", "gap_mean", "unmet_p_months") + (("npv_mcny",) * money):
         df[f"swing_{what}"] = (df[f"{what}_high"] - df[f"{what}_low"]).abs()
     df = df.sort_values(["target", "swing_p_met", "swing_gap_p50", "swing_gap_mean",
                          "swing_unmet_p_months", "input"],
@@ -98,9 +104,10 @@ def sensitivity(s: Scenario, replications: int, seed: int | None = None, executo
     order = {t: i for i, t in enumerate(base.index)}
     df = df.sort_values(["target", "rank"], key=lambda c: c.map(order) if c.name == "target"
                         else c).reset_index(drop=True)
-    return df[COLUMNS]
+    return df[COLUMNS + (NPV_COLUMNS if money else [])]
 
 
+NPV_COLUMNS = ["npv_mcny_base", "npv_mcny_low", "npv_mcny_high", "swing_npv_mcny"]
 _MEASURES = ("p_met", "gap_p50", "gap_mean", "unmet_p_months")
 COLUMNS = (["target", "rank", "input", "kind", "base", "low", "high"]
            + [f"{m}_{side}" for m in _MEASURES for side in ("base", "low", "high")]

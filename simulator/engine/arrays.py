@@ -69,6 +69,9 @@ class Compiled:
     target_by: np.ndarray  # (G,) month index
     # the project pipeline and capacity-changing shocks (engine.pipeline), None without them
     pipeline: PipelineArrays | None = None
+    # market, moving prices and money (engine.market.MarketSpec), or None without them
+    leave_threshold: float = 0.0  # unmet share above which a month counts as short
+    market: object = None
 
     @cached_property
     def offers(self) -> np.ndarray:
@@ -95,6 +98,8 @@ def _duration(d) -> tuple[float, float, float]:
 
 def compile_scenario(s: Scenario) -> Compiled:
     """Flatten a validated scenario into arrays (months relative to `start`)."""
+    from simulator.engine.market import compile_market  # market needs record, which needs us
+
     types = tuple(s.compute_types)
     tix = {t: i for i, t in enumerate(types)}
     facs = with_pipeline(s)  # s.facilities, plus the pipeline's slots
@@ -121,6 +126,7 @@ def compile_scenario(s: Scenario) -> Compiled:
         target_capacity=np.array([t.capacity for t in s.targets], dtype=float),
         target_by=np.array([t.by - s.start for t in s.targets], dtype=np.intp),
         pipeline=pipeline,
+        leave_threshold=s.scheduling.leave_threshold, market=compile_market(s, types),
     )
 
 
@@ -147,7 +153,8 @@ def _phase_arrays(s: Scenario, tix: dict, rel, facilities=None) -> dict[str, obj
             trig.append((p.start_when.utilization_above, p.start_when.for_months)
                         if p.start_when else (0.0, 0))
             retire.append(rel(p.retire, NEVER))
-            life.append(float(p.lifetime_months) if p.lifetime_months else NEVER)
+            lifetime = p.lifetime_months or s.defaults.lifetime_months
+            life.append(float(lifetime) if lifetime else NEVER)
             capex.append(p.capex if p.capex is not None else
                          sum(c * capex_per_p.get(t, 0.0) for t, c in p.capacity.items()))
     index = {p_id: i for i, p_id in enumerate(ids)}

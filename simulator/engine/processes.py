@@ -17,6 +17,7 @@ from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.engine.batch import Batch
 from simulator.engine.draws import replication_keys
 from simulator.engine.pipeline_state import stream_process
+from simulator.engine.market import MarketWork
 from simulator.engine.run_result import RunResult
 from simulator.engine.serving import serve_across
 from simulator.scenario.schema import Scenario
@@ -84,6 +85,7 @@ def step(b: Batch, m: int) -> None:
         factor = np.where(live, ramp * np.exp(k * b.log_growth), 0.0)  # (R, N)
     short = np.zeros(factor.shape, dtype=bool)
     served_f = np.zeros_like(installed)
+    mk, by_type = getattr(b, "market", None), []  # engine.market.MarketWork, or None
     for t, ty in enumerate(b.per_type):
         if ty is None:
             continue
@@ -91,11 +93,16 @@ def step(b: Batch, m: int) -> None:
         served, served_f[:, ty.facs, t] = ty.allocate(installed[:, ty.facs, t] * c.max_utilization,
                                                       demand)
         unmet = demand - served
-        short[:, ty.cols] |= unmet > 1e-9 * demand
+        if mk is not None:
+            unmet = mk.spill(m, t, unmet)  # bought outside: served outside, not short
+            by_type.append((t, ty, served))
+        short[:, ty.cols] |= unmet > max(c.leave_threshold, 1e-9) * demand
         res.record_type(m, t, ty, demand, served, unmet)
     if c.counting.serves:
         serve_across(b, m, installed, served_f, short)
     res.served_p[:, m] = served_f
+    if mk is not None:
+        mk.close_month(c, m, installed, served_f, by_type)
 
     if c.leave_after:
         b.short_run = np.where(short & live, b.short_run + 1, 0)
@@ -126,6 +133,8 @@ def simulate_batch(c: Compiled, seed: int, replications: range | list[int]) -> R
     """Play replications (indices into SeedSequence(seed).spawn) side by side in one env."""
     keys = replication_keys(seed, replications)
     b = Batch(c, keys)
+    b.market = rec_market = MarketWork(c, len(keys)) if c.market is not None else None
+    b.rec.market = rec_market
     env = b.env
     for e in range(len(c.event_key)):
         env.process(event_process(env, b, e))

@@ -53,6 +53,7 @@ class MonthlyRecord:
     served_from_other_p: np.ndarray | None = None  # (R, H, T) demand served by other pools [P]
     served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
     last: dict = field(default_factory=dict)  # type -> (demand, served) (R, n_t) of this month
+    market: object = None  # engine.market.MarketWork when the scenario has a market or money
 
     @classmethod
     def empty(cls, c: Compiled, R: int) -> "MonthlyRecord":

@@ -66,6 +66,7 @@ class RunResult:
     served_from_other_p: np.ndarray | None = None  # (R, H, T) demand served by other pools [P]
     served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
     pipeline: dict | None = None  # the pipeline's arrays (engine.pipeline_state), if any
+    market: object = None  # engine.market.MarketWork: sold outside, spillover, bills; or None
 
     @classmethod
     def from_batch(cls, c: Compiled, rec: MonthlyRecord, outcomes: dict[str, np.ndarray],
@@ -75,13 +76,17 @@ class RunResult:
         phase_online, tenant_signed_at, tenant_left_at, event_at)."""
         history = _history(c, outcomes["phase_start"], outcomes["phase_online"],
                            outcomes.get("pipeline"))
-        economics = _economics(c, rec.capacity_p, rec.served_p, rec.it_kw)
+        mk = rec.market
+        economics = _economics(c, rec.capacity_p, rec.served_p if mk is None else
+                               rec.served_p + mk.market_p, rec.it_kw)
+        if mk is not None:  # rents that move, and outside sales
+            economics["revenue_mcny"] = mk.rent_mcny + mk.market_mcny
         return cls(c, seed, list(replications), capacity_p=rec.capacity_p,
                    served_p=rec.served_p, demand_p=rec.demand_p, unmet_p=rec.unmet_p,
                    tenant_demand_fx=rec.tenant_demand_fx, tenant_served_fx=rec.tenant_served_fx,
                    **history, **economics, **outcomes, events=events,
                    precision_p=rec.precision_p, served_from_other_p=rec.served_from_other_p,
-                   served_for_other_p=rec.served_for_other_p)
+                   served_for_other_p=rec.served_for_other_p, market=mk)
 
     # ---------------------------------------------------------------- derived per replication
     @property
@@ -95,9 +100,14 @@ class RunResult:
         return self.tenant_served_fx / FIXED
 
     @property
+    def busy_p(self) -> np.ndarray:
+        """Capacity in use: served to local tenants plus sold outside (R, H, F, T) [P]."""
+        return self.served_p if self.market is None else self.served_p + self.market.market_p
+
+    @property
     def utilization(self) -> np.ndarray:
-        """served / installed per facility and type (0 where nothing is installed) (R,H,F,T)."""
-        return utilization(self.capacity_p, self.served_p)
+        """busy / installed per facility and type (0 where nothing is installed) (R,H,F,T)."""
+        return utilization(self.capacity_p, self.busy_p)
 
     def type_capacity(self) -> np.ndarray:
         """Installed capacity of each type, all facilities (R, H, T) [P]."""
@@ -123,12 +133,14 @@ class RunResult:
         c = self.compiled
         installed = seq_sum(self.capacity_p, 2)  # (R, H, T)
         served = seq_sum(self.served_p, 2)
+        busy = served if self.market is None else seq_sum(self.busy_p, 2)
         out = {}
         inst_sum, served_sum = seq_sum(installed, 1), seq_sum(served, 1)
+        busy_sum = served_sum if self.market is None else seq_sum(busy, 1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["mean_utilization"] = np.where(inst_sum > 0, served_sum / np.where(
+            out["mean_utilization"] = np.where(inst_sum > 0, busy_sum / np.where(
                 inst_sum > 0, inst_sum, 1.0), 0.0)
-        out["idle_p_months"] = seq_sum(installed - served, 1)
+        out["idle_p_months"] = seq_sum(installed - busy, 1)
         out["unmet_p_months"] = seq_sum(self.unmet_p, 1)
         out["peak_unmet_p"] = self.unmet_p.max(axis=1)
         out["served_p_months"] = served_sum

@@ -33,8 +33,12 @@ def monthly_rows(c: Compiled) -> list[tuple[str, str, str]]:
         rows += [(metric, typ, "all") for metric in TYPE_METRICS]
         rows += [(metric, typ, "all") for metric in TOTAL_METRICS[1:4]]
     rows += [(metric, "all", "all") for metric in TOTAL_METRICS]
-    rows += counting.monthly_rows(c)
-    return rows + pipeline_rows(c)
+    rows += counting.monthly_rows(c) + pipeline_rows(c)
+    if c.market is not None and c.market.uses_money:  # sold outside, bought outside
+        for t, typ in enumerate(c.types):
+            facs = [c.facilities[f] for f in np.flatnonzero(c.offers[:, t])]
+            rows += [("market_p", typ, f) for f in ["all", *facs]] + [("spillover_p", typ, "all")]
+    return rows
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Reduced:
     rule_month_met: np.ndarray | None = None  # (R, Q) month index, inf = never
     pipeline_counts: np.ndarray | None = None  # (R, S, 4) projects per stream (pipeline.COUNTS)
     shock_effects: np.ndarray | None = None  # (R, E, 2) P each shock delayed, P it cut
+    money: object = None  # money_stats.MoneyReduced when the scenario uses money
 
     @property
     def n(self) -> int:
@@ -69,16 +74,20 @@ def reduce_result(r: RunResult) -> Reduced:
     R, H = len(r.replications), c.months
     cap, served = r.capacity_p, r.served_p
     per_ft = {"capacity_p": cap, "under_construction_p": r.under_construction_p,
-              "planned_p": r.planned_p, "served_p": served, "idle_p": cap - served,
+              "planned_p": r.planned_p, "served_p": served, "idle_p": cap - r.busy_p,
               "utilization": r.utilization, "power_mw": r.power_mw,
               "energy_mwh": r.energy_mwh, "energy_cost_mcny": r.energy_cost_mcny,
               "revenue_mcny": r.revenue_mcny}
     per_t = {name: seq_sum(a, 2) for name, a in per_ft.items() if name != "utilization"}
     with np.errstate(invalid="ignore", divide="ignore"):
         tcap = per_t["capacity_p"]
-        per_t["utilization"] = np.where(tcap > 0, per_t["served_p"] / np.where(tcap > 0, tcap, 1.0),
-                                        0.0)
+        busy = per_t["served_p"] if r.market is None else seq_sum(r.busy_p, 2)  # + sold outside
+        per_t["utilization"] = np.where(tcap > 0, busy / np.where(tcap > 0, tcap, 1.0), 0.0)
     per_t["demand_p"], per_t["unmet_p"] = r.demand_p, r.unmet_p
+    if r.market is not None:
+        per_ft["market_p"] = r.market.market_p
+        per_t["market_p"] = seq_sum(r.market.market_p, 2)
+        per_t["spillover_p"] = r.market.spillover_p
     total = {name: seq_sum(per_t[name], 2) for name in TOTAL_METRICS[:4]}
     total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
     tix = {t: i for i, t in enumerate(c.types)}
@@ -98,19 +107,26 @@ def reduce_result(r: RunResult) -> Reduced:
         cube[q] = col.T
     out = r.target_outcomes()
     rule_cap, rule_met = counting.rule_outcomes(r)
+    from simulator.ensemble.money_stats import reduce_money  # it needs this module's quantiles
+
+    money, money_kpis = reduce_money(r)
     return Reduced(
         replications=np.asarray(r.replications), cube=cube,
-        kpis=r.kpis(), target_capacity=out["capacity_p"], target_month_met=out["month_met"],
+        kpis={**r.kpis(), **money_kpis}, target_capacity=out["capacity_p"],
+        target_month_met=out["month_met"],
         phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
         tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
         event_hit=r.event_at < H, rule_capacity=rule_cap, rule_month_met=rule_met,
         pipeline_counts=None if r.pipeline is None else r.pipeline["counts"],
-        shock_effects=None if r.pipeline is None else r.pipeline["effects"])
+        shock_effects=None if r.pipeline is None else r.pipeline["effects"],
+        money=money)
 
 
 def combine(parts: list[Reduced]) -> Reduced:
     """Join batches in replication order."""
+    from simulator.ensemble.money_stats import combine_money
+
     parts = sorted(parts, key=lambda p: int(p.replications[0]) if p.n else -1)
     cat = lambda name: np.concatenate([getattr(p, name) for p in parts], axis=0)  # noqa: E731
     return Reduced(
@@ -124,7 +140,8 @@ def combine(parts: list[Reduced]) -> Reduced:
         tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"),
         rule_capacity=cat("rule_capacity"), rule_month_met=cat("rule_month_met"),
         pipeline_counts=None if parts[0].pipeline_counts is None else cat("pipeline_counts"),
-        shock_effects=None if parts[0].shock_effects is None else cat("shock_effects"))
+        shock_effects=None if parts[0].shock_effects is None else cat("shock_effects",
+        money=combine_money([p.money for p in parts]))
 
 
 def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:

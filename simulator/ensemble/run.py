@@ -16,7 +16,7 @@ from simulator.engine.processes import simulate_batch
 from simulator.scenario.hardware import dump
 from simulator.scenario.schema import Scenario
 from simulator.ensemble.reduce import Reduced, combine, reduce_result
-from simulator.ensemble import pipeline_tables, tables
+from simulator.ensemble import money_stats, pipeline_tables, tables
 
 DEFAULT_REPLICATIONS = 1000
 MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
@@ -101,6 +101,18 @@ class Ensemble:
     def tenant_monthly(self):
         """Mean demand and served per tenant, type and month."""
         return tables.tenant_monthly_table(self.compiled, self.reduced)
+
+    @property
+    def money(self) -> dict | None:
+        """NPV, payback and totals per operator (summary.json's `money`), or None."""
+        return money_stats.money_summary(self.compiled, self.reduced)
+
+    @property
+    def settlement(self):
+        """The platform's bills (mean over replications), or None without money."""
+        if self.reduced.money is None:
+            return None
+        return money_stats.settlement_table(self.compiled, self.reduced)
 
 
 def run_ensemble(scenario: Scenario | Compiled, replications: int | None = None,

@@ -87,7 +87,26 @@ def kpi_table(c: Compiled, red: Reduced):
         values = red.kpis[name]
         q = quantiles(values)
         out.append((name, "all", unit, values.mean(), q[0], q[1], q[2]))
+    out += money_kpi_rows(c, red)
     return pd.DataFrame(out, columns=["kpi", "type", "unit", "mean", "p10", "p50", "p90"])
+
+
+def money_kpi_rows(c: Compiled, red: Reduced) -> list[tuple]:
+    """The market and money KPI rows, for scenarios that use them (else none)."""
+    from simulator.ensemble.money_stats import MONEY_TOTAL_KPIS, MONEY_TYPE_KPIS
+
+    out = []
+    for name, unit in MONEY_TYPE_KPIS + MONEY_TOTAL_KPIS:
+        if name not in red.kpis:
+            continue
+        values = red.kpis[name]
+        q = quantiles(values)
+        if values.ndim == 1:
+            out.append((name, "all", unit, values.mean(), q[0], q[1], q[2]))
+        else:
+            out += [(name, typ, unit, values[:, t].mean(), q[0][t], q[1][t], q[2][t])
+                    for t, typ in enumerate(c.types)]
+    return out
 
 
 def phase_table(c: Compiled, red: Reduced):

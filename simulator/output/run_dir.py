@@ -15,6 +15,7 @@ from typing import Callable
 from simulator.errors import ScenarioError, Problem
 from simulator.scenario.hardware import dump
 from simulator.ensemble import pipeline_tables
+from simulator.output.settlement import write_settlement
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 
@@ -62,6 +63,7 @@ def summary(ens, scenario_file: str | None = None) -> dict:
         **({"pipeline": pipeline_tables.counts_summary(ens.pipeline)} if s.pipeline else {}),
         **({"shocks": pipeline_tables.shocks_summary(ens.compiled, ens.reduced)}
            if ens.reduced.shock_effects is not None else {}),
+        **({"money": ens.money} if ens.reduced.money is not None else {}),
     }
 
 
@@ -94,6 +96,7 @@ def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = No
             encoding="utf-8")
         (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(ens.scenario), encoding="utf-8")
         write_xlsx(tables, tmp / "results.xlsx")
+        write_settlement(ens, tmp)
         if extra is not None:
             extra(tmp)
     return out

@@ -41,6 +41,22 @@ class Strict(BaseModel):
                               populate_by_name=True)
 
 
+class OmitsNewDefaults(BaseModel):
+    """A model whose fields in `_new_fields` are left out of its dump while at their default:
+    scenarios that do not use a newer feature keep the resolved YAML and hash they had."""
+
+    _new_fields: tuple[str, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_new_defaults(self, handler):
+        data = handler(self)
+        for name in self._new_fields:
+            field = type(self).model_fields[name]
+            if getattr(self, name) == field.default:
+                data.pop(field.alias or name, None)
+        return data
+
+
 class Triangular(Strict):
     """A triangular distribution of a number of months."""
 
@@ -110,8 +126,19 @@ class Target(Strict):
         return self.id or f"{self.type}-{format_month(self.by)}"
 
 
-class Economics(Strict):
+class Discount(Strict):
+    """Rent discount while a facility's utilisation of a type is below a level."""
+
+    utilization: Annotated[Rate, Field(gt=0.0, le=1.0)]
+    """utilisation (busy / installed) below which the discount applies [fraction]"""
+    share: Annotated[Rate, Field(ge=0.0, le=1.0)]
+    """share taken off the rent [fraction]"""
+
+
+class Economics(OmitsNewDefaults, Strict):
     """Power and money; the scenario's `defaults`, each overridable per facility."""
+
+    _new_fields = ("price_decline", "discount_below", "lifetime_months")
 
     pue: Annotated[float, Field(ge=1.0, le=5.0)] = 1.3
     """power usage effectiveness: site power / IT power"""
@@ -125,6 +152,12 @@ class Economics(Strict):
     """[CNY/kWh]"""
     idle_share: Annotated[Rate, Field(ge=0.0, le=1.0)] = 0.3
     """share of IT power drawn by idle capacity"""
+    price_decline: Annotated[Rate, Field(ge=0.0, lt=1.0)] = 0.0
+    """fall of every rent (local, market, outside) per year, compounded monthly [fraction/year]"""
+    discount_below: Discount | None = None
+    """a rent discount a facility gives while its utilisation of a type is low"""
+    lifetime_months: Annotated[int, Field(ge=1)] | None = None
+    """months a phase runs before it retires, where the phase gives none; default never"""
 
 
 class StartWhen(Strict):
@@ -239,14 +272,18 @@ class Tenant(Strict):
         return 1.0 if self.status == "signed" else (self.probability or 0.0)
 
 
-class Scheduling(Strict):
+class Scheduling(OmitsNewDefaults, Strict):
     """The platform that allocates capacity to demand every month."""
+
+    _new_fields = ("leave_threshold",)
 
     policy: Literal["priority", "proportional"] = "priority"
     max_utilization: Annotated[Rate, Field(gt=0.0, le=1.0)] = 1.0
     """share of installed capacity the operator lets tenants use"""
     leave_after_unserved_months: Annotated[int, Field(ge=1)] | None = None
     """a tenant short for this many consecutive months leaves; default never"""
+    leave_threshold: Annotated[Rate, Field(ge=0.0, lt=1.0)] = 0.0
+    """a month counts as short only when the unmet share of the tenant's demand is above this"""
 
 
 class EventWindow(Strict):
@@ -261,25 +298,10 @@ class Delay(Strict):
     """delay [months]"""
 
 
-class OmitUnset:
-    """Fields added to the format later are left out of a dump while unset, so that the resolved
-    scenario and the hash of a file that does not use them stay what they were."""
-
-    _omit_unset: ClassVar[tuple[str, ...]] = ()
-
-    @model_serializer(mode="wrap")
-    def _drop_unset(self, handler):
-        data = handler(self)
-        for key in self._omit_unset:
-            if data.get(key) in (None, [], {}):
-                data.pop(key, None)
-        return data
-
-
-class Event(OmitUnset, Strict):
+class Event(OmitsNewDefaults, Strict):
     """A shock (e.g. chip export controls) that happens once with a probability."""
 
-    _omit_unset: ClassVar[tuple[str, ...]] = ("types", "capacity_factor")
+    _new_fields = ("types", "capacity_factor")
     id: Id
     name: str | None = None
     """name shown in reports"""
@@ -390,10 +412,54 @@ class Stream(Strict):
     """start construction (after approval) on the facility's utilisation, as for a phase"""
 
 
-class Scenario(OmitUnset, Strict):
+class MarketOffer(Strict):
+    """The outside market of one compute type: buyers of idle capacity, sellers for spillover."""
+
+    share_of_idle: Probability = 0.0
+    """most of each facility's idle usable capacity the platform sells outside [fraction]"""
+    price_per_p_month: NonNegative = 0.0
+    """what outside buyers pay [CNY/(P*month)]"""
+    from_: Month | None = Field(None, alias="from")
+    """first month of sales; default `start`"""
+    until: Month | None = None
+    """last month of sales, inclusive"""
+    ramp_months: NonNegative = 0.0
+    """months of linear ramp of sales from `from`"""
+    demand: Annotated[Capacity, Field(ge=0)] | None = None
+    """outside demand [P], growing by `growth`; default: no limit but share_of_idle"""
+    growth: Annotated[Rate, Field(gt=-1.0)] = 0.0
+    """growth of the outside demand per year, compounded monthly"""
+    spillover: bool = False
+    """local demand the district cannot serve is bought outside (served outside, not unmet)"""
+    outside_price: NonNegative | None = None
+    """what the platform pays outside for spillover [CNY/(P*month)]"""
+
+
+class Subsidy(Strict):
+    """Public money: construction grants and compute vouchers (算力券)."""
+
+    capex_share: Probability = 0.0
+    """share of capex paid by a grant, when the capex is spent [fraction]"""
+    per_p_month: NonNegative | dict[str, NonNegative] = 0.0
+    """voucher paid per P-month served to local tenants, one number or per type [CNY/(P*month)]"""
+
+
+class Money(Strict):
+    """Cash flow, NPV and payback per facility and operator."""
+
+    discount_rate: Annotated[Rate, Field(ge=0.0, lt=1.0)] = 0.08
+    """discount rate of the NPV [fraction/year]"""
+    opex_share: Annotated[Rate, Field(ge=0.0, le=1.0)] = 0.0
+    """operating cost besides electricity per year, as a share of the capex of what is online"""
+    subsidy: Subsidy = Subsidy()
+    platform_operator: str = "platform"
+    """operator of the scheduling and settlement platform (buys and resells spillover)"""
+
+
+class Scenario(OmitsNewDefaults, Strict):
     """A whole scenario: horizon, compute types, targets, facilities, tenants, platform, events."""
 
-    _omit_unset: ClassVar[tuple[str, ...]] = ("pipeline", "scope")
+    _new_fields = ("scope", "as_of", "pipeline", "market", "money")
 
     name: str
     """name shown in reports"""
@@ -425,6 +491,15 @@ class Scenario(OmitUnset, Strict):
     """hardware entries added to the shipped catalogue, or overriding its fields"""
     pipeline: list[Stream] = []
     """streams of projects not yet announced (see Stream)"""
+    market: dict[str, MarketOffer] | None = None
+    """the outside market per compute type (sales of idle capacity, spillover)"""
+    money: Money | None = None
+    """cash flow, NPV and payback; on by default when `market` is given"""
+
+    @property
+    def uses_money(self) -> bool:
+        """Whether the money outputs (settlement, NPV, market rows) are written."""
+        return self.market is not None or self.money is not None
 
     @property
     def months(self) -> int:
@@ -435,11 +510,3 @@ class Scenario(OmitUnset, Strict):
     def knowledge_month(self) -> int:
         """`as_of`, else `start` (a month index)."""
         return self.start if self.as_of is None else self.as_of
-
-    @model_serializer(mode="wrap")
-    def _drop_unset_as_of(self, handler):
-        """Leave `as_of` out while unset, so scenarios without it keep their hash."""
-        data = handler(self)
-        if isinstance(data, dict) and data.get("as_of") is None:
-            data.pop("as_of", None)
-        return data

@@ -10,6 +10,7 @@ from simulator.errors import Problem, ScenarioError
 from simulator.scenario.hardware import check_counting, resolve_hardware
 from simulator.scenario.messages import KEY_MARK, combine_typos, from_pydantic, render_path, suggest
 from simulator.scenario.pipeline_checks import check_event_fields, check_pipeline
+from simulator.scenario.money_checks import check_money
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month, whole_months
 
@@ -58,6 +59,7 @@ def cross_check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
     _check_tenants(c, offered)
     _check_events(c)
     check_pipeline(c)
+    check_money(c)
     return c.errors, c.warns
 
 

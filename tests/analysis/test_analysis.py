@@ -119,3 +119,26 @@ def test_a_plan_that_cannot_make_the_deadline_says_too_late():
     p = plan(s, confidence=0.8, replications=50)
     # even a fit-out (4-6 months) started at 2024-01 is online 2024-05 at the earliest
     assert set(p.table.status) == {"too late"}
+
+
+def test_market_and_rent_inputs_are_swung_and_their_npv_reported():
+    s = scenario(market={"ai": {"share_of_idle": 0.4, "price_per_p_month": 6000}},
+                 defaults={"price_per_p_month": {"ai": 9000}, "price_decline": 0.2})
+    inputs = {i.path: i for i in uncertain_inputs(s)}
+    share = inputs["market.ai.share_of_idle"]
+    assert (share.kind, share.low, share.high) == ("market_share", 0.2, pytest.approx(0.6))
+    assert (inputs["market.ai.price_per_p_month"].low,
+            inputs["market.ai.price_per_p_month"].high) == (3000, 9000)
+    assert (inputs["defaults.price_decline"].low,
+            inputs["defaults.price_decline"].high) == (0.1, pytest.approx(0.3))
+    df = sensitivity(s, replications=20)
+    rows = df.drop_duplicates("input").set_index("input")
+    # selling more idle capacity at a price, or letting rents fall less, raises the NPV
+    assert rows.at["market.ai.share_of_idle", "npv_mcny_high"] > \
+        rows.at["market.ai.share_of_idle", "npv_mcny_low"]
+    assert rows.at["defaults.price_decline", "npv_mcny_low"] > \
+        rows.at["defaults.price_decline", "npv_mcny_high"]
+    # they cannot move installed capacity
+    assert rows.at["market.ai.share_of_idle", "swing_p_met"] == 0
+    # without money there are no NPV columns
+    assert "npv_mcny_base" not in sensitivity(scenario(), replications=10)

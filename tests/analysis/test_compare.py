@@ -158,3 +158,26 @@ def _example_dict() -> dict:
     from ruamel.yaml import YAML
 
     return YAML(typ="safe", pure=True).load(EXAMPLE_YAML)
+
+
+MARKET = """\
+extends: baseline.yaml
+name: The platform sells idle AI capacity
+defaults: {price_per_p_month: {ai: 9000}}
+market:
+  ai: {share_of_idle: 0.5, price_per_p_month: 6000}
+"""
+
+
+def test_a_market_what_if_shows_npv_utilisation_and_revenue_against_a_base_without(
+        files, write):
+    comp = compare(files["base"], write("market.yaml", MARKET), n=20)
+    table = comparison_table(comp).set_index(["label", "name", "type"])
+    # the base has no money: no NPV row of its own, and no difference to it
+    assert ("A", "npv_mcny", "all") not in table.index
+    assert np.isfinite(table.loc[("B", "npv_mcny", "all"), "mean"])
+    assert np.isnan(table.loc[("B", "npv_mcny", "all"), "diff_mean"])
+    # selling idle AI capacity raises AI utilisation and revenue in every replication
+    assert table.loc[("B", "mean_utilization", "ai"), "diff_p10"] > 0
+    assert table.loc[("B", "revenue_mcny", "all"), "diff_p10"] > 0
+    assert table.loc[("B", "market_revenue_mcny", "all"), "mean"] > 0

@@ -22,7 +22,7 @@ from simulator.engine.run_result import RunResult
 from simulator.ensemble.reduce import Reduced
 
 ARRAYS = [f.name for f in dataclasses.fields(RunResult)
-          if f.name not in ("compiled", "seed", "replications", "pipeline")]  # pipeline: a dict
+          if f.name not in ("compiled", "seed", "replications", "pipeline", "market")]
 # what a replication alone determines, month by month, by facility and type
 # arrays with a replication axis (the tenant arrays are sums over the replications of a batch)
 PER_REPLICATION = [name for name in ARRAYS
@@ -34,6 +34,12 @@ def example_dict() -> dict:
     d = YAML(typ="safe").load(EXAMPLE_YAML)
     d["defaults"]["price_per_p_month"] = {"ai": 30000, "hpc": 50000, "general": 20000}
     d["defaults"]["capex_per_p"] = {"ai": 3, "hpc": 5}
+    # the outside market, moving rents and money (engine.market, engine.money)
+    d["defaults"].update(price_decline=0.2, discount_below={"utilization": 0.5, "share": 0.2})
+    d["market"] = {"ai": {"share_of_idle": 0.5, "price_per_p_month": 20000, "ramp_months": 5,
+                          "spillover": True, "outside_price": 40000},
+                   "hpc": {"share_of_idle": 0.3, "price_per_p_month": 30000, "demand": 40}}
+    d["money"] = {"opex_share": 0.03, "subsidy": {"capex_share": 0.1, "per_p_month": 1000}}
     return d
 
 
@@ -139,7 +145,17 @@ def test_replication_r_gives_the_same_numbers_whatever_the_batch(by_batch, size)
 
 def test_every_reduced_field_is_checked_for_batch_independence():
     names = {f.name for f in dataclasses.fields(Reduced)}
-    assert names == set(BATCH_EXACT) | {"tenant_demand_sum", "tenant_served_sum"}
+    assert names == set(BATCH_EXACT) | {"tenant_demand_sum", "tenant_served_sum", "money"}
+
+
+@pytest.mark.parametrize("size", [7, 50])
+def test_money_and_bills_are_the_same_whatever_the_batch(by_batch, size):
+    a, b = by_batch[1].reduced.money, by_batch[size].reduced.money
+    for f in dataclasses.fields(a):
+        _same(getattr(a, f.name), getattr(b, f.name), f.name)
+    pd.testing.assert_frame_equal(by_batch[1].settlement, by_batch[size].settlement,
+                                  check_exact=True)
+    assert by_batch[1].money == by_batch[size].money
 
 
 @pytest.mark.parametrize("size", [7, 50])

@@ -58,15 +58,18 @@ def runs(tmp_path_factory) -> dict[str, Path]:
 
 def test_sensitivity_pdf_has_a_tornado_per_target_the_unmet_chart_and_the_table(runs):
     pages = pdf_pages(runs["sensitivity"] / "sensitivity.pdf")
-    # cover, a tornado page per target, unmet demand, the table (13 inputs x 2 targets)
-    assert len(pages) == 5
-    assert NAME_ZH in pages[0] and "敏感性分析" in pages[0] and "第 1 / 5 页" in pages[0]
+    # cover, a tornado page per target, unmet demand, NPV (the baseline has money), the table
+    # (18 inputs, 5 of them market and rents, x 2 targets: two pages)
+    assert len(pages) == 7
+    assert NAME_ZH in pages[0] and "敏感性分析" in pages[0] and "第 1 / 7 页" in pages[0]
     assert "1,000P 超算（2025-12）" in pages[0] and "美国芯片出口管制加码：发生概率" in pages[0]
     assert "各输入的影响（旋风图）" in pages[1] and "达成概率" in pages[1]
     assert "二期：建设工期（12.4–20.3 个月）" in pages[1]
-    assert "各输入对未满足需求的影响" in pages[3] and "结果表" in pages[4]
+    assert "各输入对未满足需求的影响" in pages[3] and "结果表" in pages[5]
+    assert "各输入对净现值的影响" in pages[4] and "租金年降幅" in pages[4]
     charts = sorted(p.name for p in (runs["sensitivity"] / "charts").iterdir())
-    assert charts == ["tornado-ai-2025-12.png", "tornado-hpc-2025-12.png", "tornado-unmet.png"]
+    assert charts == ["tornado-ai-2025-12.png", "tornado-hpc-2025-12.png", "tornado-npv.png",
+                      "tornado-unmet.png"]
 
 
 def test_plan_pdf_says_what_to_add_and_when_per_class(runs):

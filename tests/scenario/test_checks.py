@@ -293,3 +293,28 @@ def test_valid_variants(edits, check):
 ])
 def test_not_a_scenario(data, expected):
     assert problems(data) == expected
+
+
+@pytest.mark.parametrize("edits, expected", [
+    pytest.param({"market": {"gpu": {"share_of_idle": 0.5}}},
+                 ["market.gpu: compute type 'gpu' is not declared in compute_types "
+                  "(declared: ai, hpc)"], id="market-undeclared-type"),
+    pytest.param({"market": {"ai": {"spillover": True}}},
+                 ["market.ai: spillover needs the price paid outside "
+                  "(add outside_price: CNY per P-month)"], id="spillover-without-price"),
+    pytest.param({"market": {"ai": {"from": "2025-01", "until": "2024-06"}}},
+                 ["market.ai.until: until 2024-06 is before from 2025-01"], id="market-window"),
+    pytest.param({"money": {"subsidy": {"per_p_month": {"gpu": 100}}}},
+                 ["money.subsidy.per_p_month.gpu: compute type 'gpu' is not declared in "
+                  "compute_types (declared: ai, hpc)"], id="voucher-undeclared-type"),
+])
+def test_market_and_money_checks(edits, expected):
+    assert problems(changed(edits)) == expected
+
+
+def test_market_and_money_fields_reject_bad_values():
+    lines = problems(changed({"market": {"ai": {"share_of_idle": 1.5}},
+                              "scheduling": {"leave_threshold": 1.0}}))
+    assert len(lines) == 2
+    assert any(line.startswith("market.ai.share_of_idle:") for line in lines)
+    assert any(line.startswith("scheduling.leave_threshold:") for line in lines)

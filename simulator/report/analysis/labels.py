@@ -12,7 +12,10 @@ FIELDS = {"build_months": "f_build", "start": "f_start", "online": "f_online",
           "capacity": "f_capacity", "demand": "f_demand", "from": "f_from",
           "ramp_months": "f_ramp", "retire": "f_retire", "growth": "f_growth",
           "max_utilization": "f_max_util", "policy": "f_policy",
-          "leave_after_unserved_months": "f_leave", "window": "f_window", "delay": "f_delay"}
+          "leave_after_unserved_months": "f_leave", "window": "f_window", "delay": "f_delay",
+          "share_of_idle": "f_share_idle", "price_per_p_month": "f_price",
+          "outside_price": "f_outside_price", "price_decline": "f_price_decline"}
+PERCENT_KINDS = ("growth", "market_share", "price_decline")  # swings shown in per cent
 BUILD_CLASS_ZH = {"fit-out": "改造", "new-building": "新建", "campus": "园区"}
 BUILD_CLASS_EN = {"new-building": "new building"}
 
@@ -88,6 +91,8 @@ class Names:
             return self.target(seg[1]), self._field(seg[2:])
         if seg[0] in ("scheduling", "defaults") and len(seg) >= 2:
             return "", self._field(seg[1:])
+        if seg[0] == "market" and len(seg) >= 3:
+            return t("f_market_of", label=self.type_label(seg[1])), self._field(seg[2:])
         return "", path
 
     def _field(self, seg: list[str]) -> str:
@@ -113,7 +118,7 @@ class Names:
         t = self.t
         if kind in ("build_months", "event_delay"):
             return t("u_months", a=f"{low:.1f}", b=f"{high:.1f}")
-        if kind == "growth":
+        if kind in PERCENT_KINDS:
             return t("u_growth", a=_pct(low), b=_pct(high))
         return f"{_num(low)}–{_num(high)}"
 

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation
 
-from simulator.report.analysis.labels import Names
+from simulator.report.analysis.labels import PERCENT_KINDS, Names
 from simulator.report.axes import empty, number_axis, titles
 from simulator.report.i18n.text import Text, cap, has_cjk, num, wrap
 
@@ -245,6 +245,6 @@ def _three(r: dict, what: str, fmt) -> str:
 def _value(kind: str, v: float, t: Text) -> str:
     if kind in ("build_months", "event_delay"):
         return t("v_months", n=f"{v:.1f}")
-    if kind == "growth":
+    if kind in PERCENT_KINDS:
         return f"{v * 100:.1f}".rstrip("0").rstrip(".") + "%"
     return num(v, 0 if v == round(v) else 2)

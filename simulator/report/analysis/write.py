@@ -17,6 +17,7 @@ from matplotlib.transforms import blended_transform_factory
 from simulator.report.analysis import sensitivity as cs
 from simulator.report.analysis.labels import Names
 from simulator.report.analysis.pages import bullets, cover, footnote, meta_line, p_color, table_pages
+from simulator.report.analysis.npv import npv_page
 from simulator.report.data import scenario_title
 from simulator.report.document import Chart, Document, Meta
 from simulator.report.pages import A4_LANDSCAPE, draw_table, table_height
@@ -135,6 +136,7 @@ def sensitivity_pages(doc: Document, data: SensitivityInput, names: Names) -> No
         doc.draw(fig, fig.add_subplot(), Chart("tornado-unmet", cs.plot_tornado,
                                                cs.unmet_tornado(df, names),
                                                {"label_width": 64}))
+        npv_page(doc, df, names, Chart)  # money scenarios: NPV per input (analysis/npv.py)
         sections = [(names.target(x), cs.table_rows(df, x, names)) for x in targets]
         doc.add(*table_pages(t("an_page_table"), cs.table_header(t), sections, t,
                              align=["right", "left"] + ["right"] * 6, fontsize=8.5,

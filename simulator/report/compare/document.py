@@ -9,6 +9,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from simulator.report.compare import charts as cc
+from simulator.report.compare.market import market_page
 from simulator.report.data import Results, scenario_title
 from simulator.report.document import Document, Meta
 from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page
@@ -33,6 +34,7 @@ def write_comparison_pdf(comp, path: str | os.PathLike, lang: str | None = None)
         _overlay_pages(doc, results, labels)
         _outcome_page(doc, table, results, labels)
         _money_page(doc, table, results, labels)
+        doc.add(*market_page(table, results, labels, t))  # scenarios with money (market.py)
         doc.add(*_diff_pages(diffs, comp, t))
         doc.write(path)
     return Path(path)

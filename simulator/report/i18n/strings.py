@@ -214,3 +214,7 @@ STRINGS.update(ANALYSIS_STRINGS)
 from simulator.report.i18n.strings_decision import DECISION_STRINGS  # noqa: E402
 
 STRINGS.update(DECISION_STRINGS)
+# the money and platform pages keep their words in a module of their own
+from simulator.report.i18n.strings_money import MONEY_STRINGS  # noqa: E402
+
+STRINGS.update(MONEY_STRINGS)

@@ -26,6 +26,7 @@ RUN_PAGES: tuple[str, ...] = (
     "sections:build_pages",  # the build-out Gantt and the phase table
     "sections:money_pages",  # power, energy cost, capex
     "pipeline:pipeline_pages",  # projects not yet announced (only with a pipeline)
+    "money:money_pages",  # money per operator and the platform (only with market or money)
     "counting:counting_pages",  # what a P is: precisions and counting rules (only if counted)
     "assumptions:assumption_pages",  # the scenario's inputs
 )

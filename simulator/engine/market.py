@@ -1,0 +1,177 @@
+"""The outside market and the bills: idle capacity sold after local tenants, local shortfall
+bought outside (spillover), rents that fall and are discounted, and what each month is billed.
+
+Order within a month (in `processes.step`): local tenants are served per type; the shortfall of
+a type with `spillover` is bought outside (served outside, not unmet); then the platform sells
+up to `share_of_idle` of every facility's idle usable capacity to outside buyers; then rents are
+priced (with the yearly decline and the low-utilisation discount) and billed per tenant entry
+and facility. Nothing here runs unless the scenario has a market, money or moving prices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.engine.record import seq_sum
+
+FIXED_P = 2.0 ** 24  # settlement P-months in fixed point (sums exact whatever the batching)
+FIXED_CNY = 2.0 ** 8  # settlement amounts in fixed point [CNY / FIXED_CNY]
+
+
+@dataclass(frozen=True)
+class MarketSpec:
+    """The market, price and money inputs of a scenario as arrays (types T, months H)."""
+
+    share: np.ndarray  # (T,) most of the idle usable capacity sold outside [fraction]
+    price: np.ndarray  # (T,) outside buyers' rent at `start` [CNY/(P*month)]
+    active: np.ndarray  # (H, T) bool: the market of the type is open that month
+    ramp: np.ndarray  # (H, T) ramp factor of sales, 0..1
+    demand: np.ndarray  # (H, T) outside demand [P] (inf: no limit)
+    spill: np.ndarray  # (H, T) bool: shortfall is bought outside that month
+    outside_price: np.ndarray  # (T,) paid outside for spillover at `start` [CNY/(P*month)]
+    resale_price: np.ndarray  # (T,) paid by tenants for spillover at `start` [CNY/(P*month)]
+    decline: np.ndarray  # (H,) factor on every rent: (1 - price_decline)^(m/12)
+    discount: tuple[float, float] | None  # (utilisation level, share off) or None
+    voucher: np.ndarray  # (T,) subsidy per local P-month served [CNY/(P*month)]
+    uses_money: bool  # the money outputs are written
+
+
+def compile_market(s, types: tuple[str, ...]) -> MarketSpec | None:
+    """The MarketSpec of a scenario, or None when it has no market, money or moving prices."""
+    d = s.defaults
+    if not s.uses_money and d.price_decline == 0 and d.discount_below is None:
+        return None
+    H, T = s.months, len(types)
+    m = np.arange(H, dtype=float)[:, None]
+    share, price, outside, first, last, ramp, dem, growth, spill = (np.zeros(T) for _ in range(9))
+    last[:], dem[:], first[:] = np.inf, np.inf, 0.0
+    spill = np.zeros(T, dtype=bool)
+    for t, typ in enumerate(types):
+        o = (s.market or {}).get(typ)
+        if o is None:
+            continue
+        share[t], price[t], ramp[t], growth[t] = (o.share_of_idle, o.price_per_p_month,
+                                                  o.ramp_months, o.growth)
+        first[t] = 0.0 if o.from_ is None else float(o.from_ - s.start)
+        last[t] = np.inf if o.until is None else float(o.until - s.start)
+        dem[t] = np.inf if o.demand is None else o.demand
+        spill[t], outside[t] = o.spillover, o.outside_price or 0.0
+    k = m - first
+    active = (k >= 0) & (m <= last)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rampf = np.where(ramp > 0, np.minimum(1.0, (k + 1) / np.where(ramp > 0, ramp, 1.0)), 1.0)
+    money = s.money
+    vouchers = money.subsidy.per_p_month if money is not None else 0.0
+    voucher = np.array([vouchers.get(t, 0.0) if isinstance(vouchers, dict) else vouchers
+                        for t in types], dtype=float)
+    disc = d.discount_below
+    return MarketSpec(
+        share=share, price=price, active=active, ramp=np.where(active, rampf, 0.0),
+        demand=np.where(np.isfinite(dem), dem * np.exp(np.maximum(k, 0) * np.log1p(growth) / 12),
+                        np.inf),
+        spill=active & spill, outside_price=outside,
+        resale_price=np.array([d.price_per_p_month.get(t, 0.0) for t in types], dtype=float),
+        decline=(1.0 - d.price_decline) ** (np.arange(H) / 12.0),
+        discount=(disc.utilization, disc.share) if disc is not None else None,
+        voucher=voucher, uses_money=s.uses_money)
+
+
+def sell_idle(spec: MarketSpec, m: int, usable: np.ndarray, busy: np.ndarray) -> np.ndarray:
+    """Capacity sold outside in month m by facility and type (R, F, T) [P].
+
+    Each facility offers `share` of its idle usable capacity (usable - served locally); the
+    market takes ramp x min(offered, outside demand), from each facility in proportion to
+    what it offers.
+    """
+    offer = spec.share * np.maximum(usable - busy, 0.0)  # (R, F, T)
+    total = offer.sum(axis=1)  # (R, T)
+    take = spec.ramp[m] * np.minimum(total, spec.demand[m])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(total > 0, take / np.where(total > 0, total, 1.0), 0.0)
+    return offer * frac[:, None, :]
+
+
+def local_price(spec: MarketSpec, m: int, base: np.ndarray, installed: np.ndarray,
+                busy: np.ndarray) -> np.ndarray:
+    """Local rent in month m (R, F, T) [CNY/(P*month)]: the base rent (F, T) times the decline,
+    less the discount where a facility's utilisation (busy / installed) of a type is below the
+    level."""
+    price = base * spec.decline[m]
+    if spec.discount is None:
+        return np.broadcast_to(price, installed.shape)
+    level, off = spec.discount
+    with np.errstate(invalid="ignore", divide="ignore"):
+        util = np.where(installed > 0, busy / np.where(installed > 0, installed, 1.0), 0.0)
+    return price * np.where(util < level, 1.0 - off, 1.0)
+
+
+class MarketWork:
+    """The market's monthly record for a batch of R replications and its settlement sums."""
+
+    def __init__(self, c, R: int):
+        H, F, T = c.months, len(c.facilities), len(c.types)
+        Ne = len(c.scenario.tenants)
+        self.spec: MarketSpec = c.market
+
+        def zeros(*shape):
+            return np.zeros((H, R) + shape).swapaxes(0, 1)  # month-major, like MonthlyRecord
+
+        self.market_p = zeros(F, T)  # sold outside [P]
+        self.spillover_p = zeros(T)  # bought outside for local tenants [P]
+        self.rent_mcny = zeros(F, T)  # local rent billed [million CNY per month]
+        self.market_mcny = zeros(F, T)  # outside sales billed [million CNY per month]
+        self.settle_p_fx = np.zeros((H, Ne, F, T), dtype=np.int64)  # sum over R [P/FIXED_P]
+        self.settle_cny_fx = np.zeros((H, Ne, F, T), dtype=np.int64)  # [CNY/FIXED_CNY]
+        local = np.full((T, F), -2, dtype=np.intp)
+        for t in range(T):
+            facs = np.flatnonzero(c.offers[:, t])
+            local[t, facs] = np.arange(facs.size)
+        self.local, self.pin = local, c.tenant_pin
+
+    def spill(self, m: int, t: int, unmet: np.ndarray) -> np.ndarray:
+        """Buy type t's shortfall (R, n) outside if spillover is on; returns what stays unmet."""
+        if not self.spec.spill[m, t]:
+            return unmet
+        self.spillover_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
+        return np.zeros_like(unmet)
+
+    def close_month(self, c, m: int, installed: np.ndarray, served_f: np.ndarray,
+                    served_by_type: list) -> None:
+        """Sell idle capacity, price the rents and bill tenants and buyers for month m."""
+        spec = self.spec
+        usable = installed * c.max_utilization
+        sold = sell_idle(spec, m, usable, served_f) if spec.active[m].any() else 0.0 * usable
+        self.market_p[:, m] = sold
+        price = local_price(spec, m, c.price_per_p_month, installed, served_f + sold)
+        self.rent_mcny[:, m] = served_f * price / 1e6
+        self.market_mcny[:, m] = sold * (spec.price * spec.decline[m]) / 1e6
+        for t, ty, served in served_by_type:
+            self._bill(m, t, ty, served, served_f, price)
+
+    def _bill(self, m, t, ty, served, served_f, price) -> None:
+        """Tenant entry x facility P-months and rent of type t in month m, summed over R.
+
+        Pinned tenants are served by their facility; the others share in proportion to what
+        the unpinned demand took of each facility (as `allocation` spreads it)."""
+        facs = ty.facs
+        if not facs.size:
+            return
+        per_entry = np.add.reduceat(served, ty.starts, axis=1)  # (R, Ne_t)
+        pin = self.local[t, self.pin[ty.cols[ty.starts]]]  # (Ne_t,) local index, -2 unservable
+        pin = np.where(self.pin[ty.cols[ty.starts]] < 0, -1, pin)
+        R, n, F = per_entry.shape[0], per_entry.shape[1], facs.size
+        grid = np.zeros((R, n, F))
+        pinned = np.flatnonzero(pin >= 0)
+        grid[:, pinned, pin[pinned]] = per_entry[:, pinned]
+        free = np.flatnonzero(pin == -1)
+        left = np.maximum(served_f[:, facs, t] - grid.sum(axis=1), 0.0)  # (R, F)
+        tot = left.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(tot > 0, left / np.where(tot > 0, tot, 1.0), 0.0)
+        grid[:, free, :] = per_entry[:, free, None] * ratio[:, None, :]
+        cny = grid * price[:, None, facs, t]
+        idx = np.ix_(ty.entries, facs)
+        self.settle_p_fx[m, :, :, t][idx] = np.rint(grid * FIXED_P).astype(np.int64).sum(axis=0)
+        self.settle_cny_fx[m, :, :, t][idx] = np.rint(cny * FIXED_CNY).astype(np.int64).sum(axis=0)
