@@ -21,12 +21,13 @@ from simulator.engine.record import seq_sum
 
 def operators(c) -> tuple[list[str], np.ndarray]:
     """Operator names in order of first appearance, and each facility's operator index (F,).
-    A facility without `operator` is its own operator (its id). The platform is last when
-    some market has spillover."""
+    A facility without `operator` (or a pipeline stream's own facility) is its own operator (its
+    id). The platform is last when some market has spillover."""
+    declared = {f.id: f.operator for f in c.scenario.facilities}
     names: list[str] = []
     of = []
-    for f in c.scenario.facilities:
-        name = f.operator or f.id
+    for fid in c.facilities:
+        name = declared.get(fid) or fid
         if name not in names:
             names.append(name)
         of.append(names.index(name))

@@ -140,7 +140,7 @@ def combine(parts: list[Reduced]) -> Reduced:
         tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"),
         rule_capacity=cat("rule_capacity"), rule_month_met=cat("rule_month_met"),
         pipeline_counts=None if parts[0].pipeline_counts is None else cat("pipeline_counts"),
-        shock_effects=None if parts[0].shock_effects is None else cat("shock_effects",
+        shock_effects=None if parts[0].shock_effects is None else cat("shock_effects"),
         money=combine_money([p.money for p in parts]))
 
 

@@ -140,8 +140,11 @@ def test_report_pdf_has_the_pages_and_chinese_text(baseline_run, results, tmp_pa
     pages = pdf_pages(pdf)
     titles = ["要决定什么", "算力规划报告", "算力与目标", "需求与满足情况",
               "利用率与闲置算力", "租户", "各租户需求", "建设进度", "电力、电费与投资",
+              "资金：各运营方的净现值与回收期", "资金：中科曙光", "算力调度与交易平台",
               "计法：一个 P 是什么", "主要假设"]
-    assert len(pages) == 15  # the baseline counts its targets: a page on counting (issue 13)
+    # 15 pages (with the page on counting, issue 13), and money (issue 15): an overview, one
+    # page per operator (4), the platform
+    assert len(pages) == 21
     assert "要决定什么" in pages[0] and "算力规划报告" in pages[1]
     text = "\n".join(pages)
     for title in titles:
@@ -157,7 +160,9 @@ def test_report_pdf_has_the_pages_and_chinese_text(baseline_run, results, tmp_pa
     meta = pypdf.PdfReader(str(pdf)).metadata
     assert meta.title == "点军区算力基线（2023年11月）"
     charts = sorted(p.name for p in (baseline_run / "charts").iterdir())
-    assert len(charts) == 23 and "capacity-ai.png" in charts and "counting-rules.png" in charts
+    # 23 charts, and money: cash and utilisation per operator (2 x 4), the platform (2 types)
+    assert len(charts) == 33 and "capacity-ai.png" in charts and "counting-rules.png" in charts
+    assert "money-cash-4.png" in charts and "platform-hpc.png" in charts
     assert "decision-ai-2025-12.png" in charts and "gap-ai-2025-12.png" not in charts
     from PIL import Image
     with Image.open(baseline_run / "charts" / "capacity-ai.png") as img:
