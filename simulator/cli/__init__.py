@@ -10,18 +10,24 @@ from __future__ import annotations
 import sys
 
 from simulator.cli import analysis, run  # noqa: F401  (registers the commands)
-from simulator.cli.app import EXIT_FAILED, _err, _state, app
+from simulator.cli.app import EXIT_FAILED, _err, _state, app, handle_sigterm
 
 __all__ = ["app", "main"]
 
 
 def main() -> None:
     """Entry point of the console script: no traceback reaches a user without --debug."""
+    handle_sigterm()
     try:
         app()
-    except KeyboardInterrupt:
-        _err("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:  # outside a command's guard (while starting up)
+        _err("interrupted; nothing was written")
+        sys.exit(getattr(exc, "exit_code", 130))
+    except SystemExit as exc:  # typer turns an interrupt outside a guard into exit 130
+        if exc.code == 130 and _state.get("terminated"):
+            _err("interrupted; nothing was written")
+            sys.exit(143)
+        raise
     except Exception as exc:  # a bug in capsim, not in the input
         if _state["debug"]:
             raise

@@ -9,9 +9,10 @@ from typing import Optional
 
 import typer
 
-from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET,
-                               WORKERS, Lang, _count, _err, _overrides, _progress, app, guarded,
-                               lang_code, load, out_option)
+from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED,
+                               SET, WORKERS, Lang, _count, _err, _overrides, _progress, app,
+                               command_line, guarded, lang_code, out_option, output_path,
+                               prepare)
 from simulator.errors import Problem
 
 
@@ -48,13 +49,13 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
         raise typer.Exit(EXIT_INPUT)
 
 
-def _run_ensemble(file: Path, n, seed, set_, workers, scheduler, quiet=False):
-    from simulator.ensemble.run import run_ensemble
+def _run_ensemble(scenario, settings, workers, scheduler, quiet=False):
     from simulator.ensemble.executors import executor_for
+    from simulator.ensemble.run import run_ensemble
 
-    scenario = load(file, set_)
     with executor_for(workers, scheduler) as (executor, count), _progress(not quiet) as bar:
-        return run_ensemble(scenario, n, seed, executor, workers=count, progress=bar)
+        return run_ensemble(scenario, settings.replications, settings.seed, executor,
+                            workers=count, progress=bar)
 
 
 def _print_targets(ens) -> None:
@@ -83,18 +84,22 @@ def _print_targets(ens) -> None:
 @app.command()
 def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
-        set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>"),
+        set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>[--<hash of the overrides>]"),
         workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
         no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET) -> None:
     """Run a scenario's ensemble; write the run directory and print the target table."""
+    from simulator.output.naming import default_out
     from simulator.output.run_dir import write_run
 
     with guarded():
-        ens = _run_ensemble(scenario, replications, seed, set_, workers, scheduler, quiet)
-        out = out or Path("reports") / scenario.stem
+        s, settings = prepare(scenario, set_, replications, seed)
+        out = output_path(out, default_out(scenario.stem, settings), "run", [scenario])
+        ens = _run_ensemble(s, settings, workers, scheduler, quiet)
         extra = None if no_report else _report_writer(lang_code(lang))
-        write_run(ens, out, scenario_file=str(scenario), extra=extra)
+        write_run(ens, out, scenario_file=str(scenario), extra=extra,
+                  overrides=settings.overrides, command=command_line())
     _print_targets(ens)
+    print(settings.describe())
     print(f"wrote {out}/")
 
 
@@ -111,8 +116,10 @@ def report(run_dir: Path = typer.Argument(..., help="A run directory written by 
            lang: Optional[Lang] = LANG) -> None:
     """Re-draw report.pdf and charts/ of a run directory from its saved results (no simulation)."""
     with guarded():
+        from simulator.output.guard import check_own
         from simulator.report import write_report
 
+        check_own(run_dir, "run")
         pdf = write_report(run_dir, lang=lang_code(lang))
     print(f"wrote {pdf} and {run_dir / 'charts'}/")
 

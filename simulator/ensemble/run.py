@@ -13,11 +13,10 @@ import numpy as np
 from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.errors import SimulationError
 from simulator.engine.processes import simulate_batch
-from simulator.scenario.schema import Scenario
+from simulator.scenario.schema import DEFAULT_REPLICATIONS, Scenario
 from simulator.ensemble.reduce import Reduced, combine, reduce_result
 from simulator.ensemble import tables
 
-DEFAULT_REPLICATIONS = 1000
 MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
 
 

@@ -10,9 +10,11 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from simulator.errors import ScenarioError, Problem
+from simulator.output.guard import (check_out, clean_leftovers, current_umask, marker_record,
+                                    write_marker)
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 
@@ -20,8 +22,8 @@ FLOAT_FORMAT = "%.9g"  # 9 significant digits: conservation checks hold on the w
 TABLES = ("monthly", "kpis", "targets", "phases", "tenants", "tenant_monthly")
 
 
-def scenario_yaml(s: Scenario) -> str:
-    """The resolved scenario as YAML (units written out: "50P", "2024-03")."""
+def dump_yaml(data: object) -> str:
+    """Plain data as block-style YAML, keys in their order, Chinese kept as it is."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
@@ -29,19 +31,27 @@ def scenario_yaml(s: Scenario) -> str:
     yaml.allow_unicode = True
     yaml.sort_base_mapping_type_on_output = False
     buf = io.StringIO()
-    yaml.dump(s.model_dump(mode="json", by_alias=True, exclude_none=True), buf)
-    return "# the scenario exactly as it was run (extends and --set applied)\n" + buf.getvalue()
+    yaml.dump(data, buf)
+    return buf.getvalue()
 
 
-def summary(ens, scenario_file: str | None = None) -> dict:
-    """summary.json: what was run (name, hash, seed, replications, version) and the answers."""
+def scenario_yaml(s: Scenario) -> str:
+    """The resolved scenario as YAML (units written out: "50P", "2024-03")."""
+    return ("# the scenario exactly as it was run (extends and --set applied)\n"
+            + dump_yaml(s.model_dump(mode="json", by_alias=True, exclude_none=True)))
+
+
+def summary(ens, scenario_file: str | None = None, overrides: dict | None = None) -> dict:
+    """summary.json: what was run (name, hash, seed, replications, the --set overrides as
+    {path: value}, version) and the answers."""
     from simulator import __version__
 
     s = ens.scenario
     targets = ens.targets
     return {
         "scenario": s.name, "scenario_file": scenario_file, "scenario_hash": ens.hash,
-        "seed": ens.seed, "replications": ens.replications, "version": __version__,
+        "seed": ens.seed, "replications": ens.replications, "overrides": dict(overrides or {}),
+        "version": __version__,
         "language": s.language, "start": format_month(s.start), "end": format_month(s.end),
         "targets": [{
             "id": row["target"], "type": row["type"], "label": row["label"],
@@ -69,19 +79,26 @@ def _num(value):
 
 
 def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = None,
-              extra: Callable[[Path], None] | None = None) -> Path:
+              extra: Callable[[Path], None] | None = None, overrides: dict | None = None,
+              command: str | None = None) -> Path:
     """Write the run directory of an Ensemble; `extra(tmp_dir)` adds files (the report).
 
     Everything is written to a temporary directory beside the target and renamed into place
-    when complete, so an interrupted or failed run leaves the previous results intact.
+    when complete, so an interrupted or failed run leaves the previous results intact. The
+    target must be free or a run directory capsim wrote (see `guard`); `overrides` are the
+    `--set` values ({path: value}) recorded in summary.json and the folder's marker.
     """
     out = Path(out_dir)
-    with staged_directory(out) as tmp:
+    info = summary(ens, scenario_file, overrides)
+    record = marker_record("run", command, overrides=info["overrides"],
+                           replications=info["replications"], seed=info["seed"])
+    inputs = [scenario_file] if scenario_file else []
+    with staged_directory(out, "run", inputs, record) as tmp:
         tables = {name: getattr(ens, name) for name in TABLES}
         for name, df in tables.items():
             write_csv(df, tmp / f"{name}.csv")
         (tmp / "summary.json").write_text(
-            json.dumps(summary(ens, scenario_file), indent=2, ensure_ascii=False) + "\n",
+            json.dumps(info, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             encoding="utf-8")
         (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(ens.scenario), encoding="utf-8")
         write_xlsx(tables, tmp / "results.xlsx")
@@ -125,25 +142,31 @@ def write_xlsx(tables: dict, path: Path) -> None:
 
 
 @contextmanager
-def staged_directory(target: Path):
-    """Yield a fresh temporary directory; on success it replaces `target` in one rename."""
+def staged_directory(target: Path, kind: str = "run", inputs: Iterable[str | os.PathLike] = (),
+                     record: dict | None = None):
+    """Yield a fresh staging folder; on success it replaces `target` in one rename.
+
+    `target` must be free or a `kind` folder capsim wrote (see `guard`); `inputs` are the files
+    the command reads, never replaced. The staging folder carries the marker from the start,
+    and leftovers of an interrupted run beside `target` are removed first.
+    """
     target = Path(target)
+    inputs = list(inputs)
+    check_out(target, kind, inputs)
     parent = target.parent if str(target.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+        clean_leftovers(target)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=parent))
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; the user's umask decides
+        write_marker(tmp, record or marker_record(kind))
     except OSError as exc:
-        raise ScenarioError(Problem(f"cannot write the output here: {exc.strerror}",
+        raise ScenarioError(Problem(f"cannot write the output here: {exc.strerror or exc}",
                                     file=str(target), hint="choose another --out")) from None
     try:
         yield tmp
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
-            os.replace(target, old / "previous")
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        check_out(target, kind, inputs)  # again: something may have appeared meanwhile
+        _swap_in(tmp, target, parent)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise ScenarioError(Problem(f"cannot write the output: {exc.strerror or exc}",
@@ -152,6 +175,24 @@ def staged_directory(target: Path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _swap_in(tmp: Path, target: Path, parent: Path) -> None:
+    """Rename `tmp` to `target`; a previous `target` is moved aside first and removed after.
+    Interrupted between the two renames, the previous folder is put back."""
+    old = None
+    if os.path.lexists(target):
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=parent))
+        os.replace(target, old / "previous")
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        if old is not None and not os.path.lexists(target):
+            os.replace(old / "previous", target)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass

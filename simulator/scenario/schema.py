@@ -253,6 +253,9 @@ class Event(Strict):
     delay: Delay
 
 
+DEFAULT_REPLICATIONS = 1000  # replications when neither -n nor the scenario gives a number
+
+
 class Scenario(Strict):
     """A whole scenario: horizon, compute types, targets, facilities, tenants, platform, events."""
 
