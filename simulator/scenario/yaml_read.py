@@ -231,7 +231,9 @@ def _convert(node, name, where, count, depth):
             kl, kc = _pair(_lc(node.lc.key, raw_key)) or where[1:]
             vl, vc = _pair(_lc(node.lc.value, raw_key)) or where[1:]
             key = _plain(raw_key)
-            if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+            if isinstance(key, bool):
+                key = str(key).lower()  # `true:` as YAML wrote it
+            elif not isinstance(key, (str, int, float)):
                 key = str(key)  # `? [a, b]`, `true:` or a date as a key: text, for the message
             out.kpos[key] = (name, kl, kc)
             out.vpos[key] = (name, vl, vc)

@@ -116,7 +116,16 @@ def _many_values(path: Path) -> None:
                     encoding="utf-8")
 
 
+def _long_name(path: Path) -> None:
+    """A name of a million characters (it used to pass and then take the report 400 s)."""
+    base = (GALLERY / "21-text-for-number.yaml").read_text(encoding="utf-8")
+    path.write_text(base.replace("pue: high", "pue: 1.3").replace(
+        "name: Gallery base", "name: " + "n" * 1_000_000), encoding="utf-8")
+
+
 GENERATED = {
+    "long-name.yaml": (_long_name, ["long-name.yaml:2:7: name: text of 1,000,000 characters; at "
+                                    "most 200"]),
     "huge-50mb.yaml": (_huge, ["huge-50mb.yaml: the file is 50.0 MB; a scenario is a few kB "
                                "(limit 2 MB) (is it the right file?)"]),
     "deep-nesting.yaml": (lambda p: p.write_text("name: " + "[" * 10_000 + "]" * 10_000 + "\n"),
