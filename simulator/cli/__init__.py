@@ -15,9 +15,19 @@ from simulator.cli.app import EXIT_FAILED, _err, _state, app, handle_sigterm
 __all__ = ["app", "main"]
 
 
+def tolerant_streams() -> None:
+    """On a terminal that is not UTF-8 (LC_ALL=C, cp1252), characters it cannot show are
+    written as escapes instead of failing the command after its work is done."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     """Entry point of the console script: no traceback reaches a user without --debug."""
     handle_sigterm()
+    tolerant_streams()
     try:
         app()
     except KeyboardInterrupt as exc:  # outside a command's guard (while starting up)

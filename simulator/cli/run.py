@@ -11,9 +11,9 @@ import typer
 
 from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED,
                                SET, WORKERS, Lang, _count, _err, _overrides, _progress, app,
-                               command_line, guarded, lang_code, out_option, output_path,
-                               prepare)
-from simulator.errors import Problem
+                               _state, command_line, guarded, lang_code, out_option,
+                               output_path, prepare)
+from simulator.errors import Problem, ScenarioError
 
 
 @app.command()
@@ -117,10 +117,21 @@ def report(run_dir: Path = typer.Argument(..., help="A run directory written by 
     """Re-draw report.pdf and charts/ of a run directory from its saved results (no simulation)."""
     with guarded():
         from simulator.output.guard import check_own
-        from simulator.report import write_report
+        from simulator.report import MissingGlyphError, write_report
 
         check_own(run_dir, "run")
-        pdf = write_report(run_dir, lang=lang_code(lang))
+        try:
+            pdf = write_report(run_dir, lang=lang_code(lang))
+        except (ScenarioError, MissingGlyphError):
+            raise
+        except Exception as exc:  # drawn from files that passed the checks, yet odd
+            if _state["debug"]:
+                raise
+            raise ScenarioError(Problem(
+                f"cannot draw the report from these files ({type(exc).__name__}: {exc}); "
+                f"report.pdf and charts/ are as they were", file=str(run_dir),
+                hint="run the scenario again; if the folder is undamaged, this is a bug in "
+                     "capsim (--debug shows the traceback)")) from None
     print(f"wrote {pdf} and {run_dir / 'charts'}/")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import re
 import signal
 import sys
 from contextlib import contextmanager
@@ -79,9 +80,24 @@ def stop_pool(ex: cf.ProcessPoolExecutor, grace_s: float = 2.0) -> None:
             p.join(grace_s)
 
 
+_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|"
+                      r"\[[0-9A-Fa-f:.]+\]):(\d{1,5})$")
+
+
+def check_address(address: str) -> None:
+    """A scheduler address is `tcp://HOST:PORT` (or tls://, or HOST:PORT); anything else is
+    refused at once rather than after the connection times out."""
+    match = _ADDRESS.match(address.strip())
+    if match is None or not 0 < int(match.group(1)) < 65536:
+        shown = address if len(address) <= 60 else address[:57] + "..."
+        raise ScenarioError(Problem(f"--scheduler {shown!r} is not a scheduler address",
+                                    hint="write tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"))
+
+
 @contextmanager
 def dask_executor(address: str, timeout: float = DASK_TIMEOUT_S):
     """A Dask distributed executor (pure=False: every batch is its own task)."""
+    check_address(address)
     try:
         from distributed import Client
     except ImportError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -75,7 +76,7 @@ def _num(value):
     if isinstance(value, str) or value is None:
         return value
     value = float(value)
-    return float(f"{value:.10g}") if value == value else None
+    return float(f"{value:.10g}") if math.isfinite(value) else None  # strict JSON, always
 
 
 def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = None,
@@ -211,19 +212,23 @@ class RunData:
 
 
 def read_run(path: str | os.PathLike) -> RunData:
-    """Read what `write_run` wrote, to redraw a report without simulating again."""
-    import pandas as pd
+    """Read what `write_run` wrote, to redraw a report without simulating again.
 
+    Every file is checked on the way in (see `read_checks`): a damaged one is a ScenarioError
+    naming it and what is wrong."""
+    from simulator.output import read_checks as rc
     from simulator.scenario.load import load_scenario
 
     path = Path(path)
+    rc.check_path(path)
     missing = [f for f in ("summary.json", "scenario.resolved.yaml", *(f"{t}.csv" for t in TABLES))
                if not (path / f).is_file()]
     if missing:
         raise ScenarioError(Problem(f"not a complete run directory: missing {', '.join(missing)}",
                                     file=str(path), hint="run `capsim run SCENARIO` first"))
+    summary_ = rc.read_summary(path / "summary.json")
     scenario = load_scenario(path / "scenario.resolved.yaml")
-    frames = {t: pd.read_csv(path / f"{t}.csv", keep_default_na=False, na_values=[""])
+    types = tuple(scenario.compute_types)
+    frames = {t: rc.read_table(path / f"{t}.csv", t, scenario.start, scenario.end, types)
               for t in TABLES}
-    summary_ = json.loads((path / "summary.json").read_text(encoding="utf-8"))
     return RunData(path, scenario, summary_, **frames)

@@ -213,3 +213,29 @@ def test_workers_die_with_a_killed_run_and_the_previous_results_stay(proj, sig, 
         for k in kids:
             if _alive(k):
                 os.kill(k, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("env", [{"LC_ALL": "C", "PYTHONUTF8": "0"},
+                                 {"PYTHONIOENCODING": "cp1252"}], ids=["C-locale", "cp1252"])
+def test_a_terminal_that_is_not_utf8_degrades_the_output_not_the_run(proj, env):
+    out = proj / "reports" / "run"
+    res = subprocess.run([sys.executable, "-m", "simulator", "run", "scenarios/base.yaml",
+                          "--no-report", "--out", str(out)], cwd=proj, capture_output=True,
+                         env={k: v for k, v in {**os.environ, **env}.items()
+                              if k != "PYTHONUTF8" or "PYTHONUTF8" in env})
+    assert res.returncode == 0, res.stderr
+    assert b"internal error" not in res.stderr and (out / "summary.json").is_file()
+    assert res.stdout.decode("ascii", "replace").splitlines()[-1] == f"wrote {out}/"
+
+
+@pytest.mark.parametrize("address", ["notanaddress", "tcp://", "tcp://host:port",
+                                     "tcp://host:99999"])
+def test_a_scheduler_that_is_not_an_address_is_refused_at_once(proj, address):
+    pytest.importorskip("distributed")
+    before = tree_state(proj)
+    res = capsim("run", "scenarios/base.yaml", "--no-report", "--scheduler", address, cwd=proj,
+                 timeout=60)
+    assert (res.returncode, res.stdout, res.stderr.splitlines()) == (2, "", [
+        f"error: --scheduler {address!r} is not a scheduler address (write tcp://HOST:PORT, "
+        f"e.g. tcp://10.0.0.5:8786)"])
+    assert tree_state(proj) == before
