@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from simulator.cli.app import (LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS,
-                               Lang, _progress, app, guarded, lang_code, load, out_option,
+                               Lang, _progress, app, bounded, guarded, lang_code, load, out_option,
                                output_path, prepare, record)
 from simulator.errors import Problem, ScenarioError
 
@@ -67,6 +67,8 @@ def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; th
         if problems:
             raise ScenarioError(problems)
         settings = Settings.of(loaded[0], None, replications, seed)
+        for s in loaded:
+            bounded(s, settings, workers, len(loaded))
         out = output_path(out, default_compare_out(scenarios, settings), "compare", scenarios)
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
             comp = run_comparison(loaded, [str(f) for f in scenarios], settings.replications,
@@ -104,6 +106,7 @@ def sensitivity(scenario: Path = typer.Argument(..., help="Scenario file."),
 
     with guarded():
         s, settings = prepare(scenario, set_, replications, seed)
+        bounded(s, settings, workers)
         out = output_path(out, default_out(scenario.stem, settings, "-sensitivity"),
                           "sensitivity", [scenario])
         n = settings.replications
@@ -143,6 +146,7 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
     with guarded():
         classes = _classes(build_class)
         s, settings = prepare(scenario, set_, replications, seed)
+        bounded(s, settings, workers)
         out = output_path(out, default_out(scenario.stem, settings, "-plan"), "plan", [scenario])
         with executor_for(workers, scheduler) as (ex, count):
             result = run(s, confidence, settings.replications, settings.seed, ex, count, classes)
@@ -170,7 +174,7 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
           workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
           lang: Optional[Lang] = LANG, no_report: bool = NO_REPORT, quiet: bool = QUIET) -> None:
     """P(met) and the median gap over a grid of field values, one ensemble per point."""
-    from simulator.analysis.sweep import run_sweep, split_values
+    from simulator.analysis.sweep import grid, run_sweep, split_values
     from simulator.ensemble.executors import executor_for
     from simulator.output.naming import Settings, default_out
     from simulator.output.run_dir import staged_directory, write_csv
@@ -186,6 +190,7 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
         s = load(scenario, overrides=first)  # the first point, checked against the file
         fixed = {path: values[0] for path, values in axes.items() if len(values) == 1}
         settings = Settings.of(s, fixed, replications, seed)
+        bounded(s, settings, workers, len(grid(axes)))
         out = output_path(out, default_out(scenario.stem, settings, "-sweep"), "sweep",
                           [scenario])
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:

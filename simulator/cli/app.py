@@ -146,6 +146,13 @@ def prepare(file: Path, sets: Optional[list[str]], replications: Optional[int],
     return scenario, Settings.of(scenario, overrides, replications, seed)
 
 
+def bounded(scenario, settings, workers: Optional[int], variants: int = 1) -> None:
+    """Refuse, at once and with the number that fits, work beyond the limits (see bounds)."""
+    from simulator.ensemble.bounds import check_work
+
+    check_work(scenario, settings.replications, workers, variants)
+
+
 def output_path(out: Optional[Path], default: Path, kind: str, inputs) -> Path:
     """`--out` or the default, checked before any work: capsim replaces only its own folders."""
     from simulator.output.guard import check_out

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED,
-                               SET, WORKERS, Lang, _count, _err, _overrides, _progress, app,
+                               SET, WORKERS, Lang, _count, _err, _overrides, _progress, app, bounded,
                                _state, command_line, guarded, lang_code, out_option,
                                output_path, prepare)
 from simulator.errors import Problem, ScenarioError
@@ -93,6 +93,7 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
 
     with guarded():
         s, settings = prepare(scenario, set_, replications, seed)
+        bounded(s, settings, workers)
         out = output_path(out, default_out(scenario.stem, settings), "run", [scenario])
         ens = _run_ensemble(s, settings, workers, scheduler, quiet)
         extra = None if no_report else _report_writer(lang_code(lang))

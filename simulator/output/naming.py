@@ -13,8 +13,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.ensemble.run import DEFAULT_REPLICATIONS
-from simulator.scenario.schema import Scenario
+from simulator.scenario.schema import DEFAULT_REPLICATIONS, Scenario
 
 REPORTS = Path("reports")
 

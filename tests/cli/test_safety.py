@@ -186,7 +186,7 @@ def test_workers_die_with_a_killed_run_and_the_previous_results_stay(proj, sig, 
                   cwd=proj).returncode == 0
     before = tree_state(proj)
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", "scenarios/base.yaml",
-                             "-n", "1000000", "--workers", "2", "--no-report", "-q", "--out",
+                             "-n", "50000", "--workers", "2", "--no-report", "-q", "--out",
                              str(out)], cwd=proj, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     kids = []
@@ -238,4 +238,17 @@ def test_a_scheduler_that_is_not_an_address_is_refused_at_once(proj, address):
     assert (res.returncode, res.stdout, res.stderr.splitlines()) == (2, "", [
         f"error: --scheduler {address!r} is not a scheduler address (write tcp://HOST:PORT, "
         f"e.g. tcp://10.0.0.5:8786)"])
+    assert tree_state(proj) == before
+
+
+@pytest.mark.parametrize("args, start", [
+    (["-n", str(10**12)], "error: -n 1,000,000,000,000 replications is beyond the limit of "
+                          "10,000,000"),
+    (["--workers", "100000"], "error: --workers 100,000 is more than this machine can use"),
+])
+def test_work_beyond_the_limits_is_refused_up_front(proj, args, start):
+    before = tree_state(proj)
+    res = capsim("run", "scenarios/base.yaml", "--no-report", *args, cwd=proj, timeout=60)
+    assert res.returncode == 2 and res.stdout == ""
+    assert len(res.stderr.splitlines()) == 1 and res.stderr.startswith(start), res.stderr
     assert tree_state(proj) == before
