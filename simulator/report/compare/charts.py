@@ -130,7 +130,8 @@ def plot_pmet(ax, data: PmetData, *, legend_at: str | None = "upper left"):
             if not np.isnan(val):
                 text = data.t.pct(val) + (f"\n({data.t.pct(e)})" if e == e and e > val else "")
                 ax.text(p, max(val, e if e == e else 0) + 0.015, text, ha="center",
-                        va="bottom", fontsize=8.5, linespacing=1.1)
+                        va="bottom", fontsize=8.5 if n <= 6 else max(4.5, 8.5 - (n - 6) * 0.3),
+                        linespacing=1.1, rotation=0 if n <= 8 else 90)
     ax.bar([np.nan], [np.nan], facecolor="white", edgecolor="#555555", hatch="////",
            label=data.t("c_by_end"))
     ax.set_xticks(x, data.targets)
@@ -140,7 +141,10 @@ def plot_pmet(ax, data: PmetData, *, legend_at: str | None = "upper left"):
     ax.set_ylabel(data.ylabel)
     ax.grid(axis="x", visible=False)
     titles(ax, data.title)
-    legend(ax, legend_at, fontsize=9)
+    if n > 6 and legend_at is not None:  # many scenarios: beside the chart, not over it
+        legend(ax, "right", fontsize=7, ncol=1 if n <= 12 else 2)
+    else:
+        legend(ax, legend_at, fontsize=9)
     return ax
 
 
