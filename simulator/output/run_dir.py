@@ -139,7 +139,36 @@ def write_xlsx(tables: dict, path: Path) -> None:
         ws.append(["table", "note"])
         for row in notes:
             ws.append(row)
-    wb.save(path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(_fixed_times(buffer.getvalue()))
+
+
+def _fixed_times(xlsx: bytes) -> bytes:
+    """The workbook with every time in it fixed (SOURCE_DATE_EPOCH, else 2000-01-01), so the
+    same numbers give the same bytes, as the CSVs do: the zip entries' dates and the created
+    and modified dates openpyxl writes into docProps/core.xml."""
+    import datetime as dt
+    import re
+    import zipfile
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else
+            dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    when = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))  # zip's earliest date
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp,
+                              data)
+            info = zipfile.ZipInfo(item.filename, when.timetuple()[:6])
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 @contextmanager
