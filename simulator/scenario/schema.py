@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from types import UnionType
-from typing import Annotated, Literal, Union, get_args, get_origin
+from typing import Annotated, Literal, Union, get_origin
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
                       PlainSerializer, Tag, WithJsonSchema, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
+from simulator.scenario.limits import (MAX_AMOUNT, MAX_CAPACITY_P, MAX_DESCRIPTION, MAX_GROWTH,
+                                       MAX_MONTHS, MAX_TEXT, check_text, is_text)
 from simulator.units import format_capacity, format_month, parse_capacity, parse_month, parse_rate
 
 # ---------------------------------------------------------------- unit types
-MAX_CAPACITY_P = 1e7  # 10,000 E: far above any site; keeps sums and costs finite
-MAX_MONTHS = 1200.0  # a build time or ramp of 100 years
-MAX_GROWTH = 1000.0  # +100,000 % a year; validate also bounds it by the horizon
-MAX_AMOUNT = 1e12  # prices, power per P, capex: finite sums whatever the horizon
-MAX_TEXT = 200  # characters of a name or label
-MAX_DESCRIPTION = 4000  # characters of a description
-
 Capacity = Annotated[
     float, BeforeValidator(parse_capacity), Field(le=MAX_CAPACITY_P), PlainSerializer(format_capacity, return_type=str),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern":
@@ -54,7 +48,7 @@ class Strict(BaseModel):
         """No number takes true/false: YAML reads `true`, `yes`, `on` as such, which pydantic
         would quietly take as 1 or 0. (Text fields say "must be text" themselves.)"""
         annotation = cls.model_fields[info.field_name].annotation
-        if _is_text(annotation):
+        if is_text(annotation):
             return value
         items = value.values() if isinstance(value, dict) and get_origin(annotation) is dict \
             else (value,)  # a mapping of numbers (capacity: {ai: true}), or one value
@@ -73,41 +67,6 @@ class Strict(BaseModel):
         if isinstance(value, str):
             check_text(value, MAX_DESCRIPTION if info.field_name == "description" else MAX_TEXT)
         return value
-
-
-def _is_text(annotation) -> bool:
-    """str, an Annotated str (Id) or an optional one."""
-    if annotation is str:
-        return True
-    args = get_args(annotation)
-    if get_origin(annotation) is Annotated:
-        return _is_text(args[0])
-    return get_origin(annotation) in (Union, UnionType) and any(_is_text(a) for a in args)
-
-
-# C0/C1 controls (tab and newline allowed in a description only via check_text's caller) and
-# the bidirectional embeddings, overrides and isolates.
-_BAD_CHARS = {*range(0x00, 0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F),
-              *range(0x2066, 0x206A)}
-
-
-def check_text(value: str, limit: int) -> str:
-    """`value`, or a PydanticCustomError naming the first forbidden character or the length."""
-    if len(value) > limit:
-        raise PydanticCustomError("text_length", "text of {n} characters; at most {limit}",
-                                  {"n": f"{len(value):,}", "limit": f"{limit:,}"})
-    for i, ch in enumerate(value):
-        if ord(ch) in _BAD_CHARS and not (limit == MAX_DESCRIPTION and ch in "\t\n"):
-            kind = "a control character" if ord(ch) < 0x200E else "a text-direction character"
-            raise PydanticCustomError(
-                "text_char", "holds U+{code}, {kind}, at position {at}; text here may not hold "
-                "control, escape or text-direction characters",
-                {"code": f"{ord(ch):04X}", "kind": kind, "at": str(i + 1)})
-        if 0xD800 <= ord(ch) <= 0xDFFF:
-            raise PydanticCustomError("text_char", "holds U+{code} at position {at}, which is "
-                                      "not a character (a lone surrogate)",
-                                      {"code": f"{ord(ch):04X}", "at": str(i + 1)})
-    return value
 
 
 class Triangular(Strict):
