@@ -79,7 +79,7 @@ def check_own(folder: str | os.PathLike, kind: str) -> None:
     folder = Path(folder)
     if not folder.is_dir() or folder.is_symlink():
         return  # reading it says what is wrong
-    problem = _folder_refusal(folder, kind, allow_empty=False)
+    problem = _folder_refusal(folder, kind)  # an empty one: reading it says what is missing
     if problem:
         raise ScenarioError(Problem(problem, file=str(folder),
                                     hint=f"give a folder that `capsim {kind}` wrote"))
@@ -121,13 +121,13 @@ def _what(mode: int) -> str:
             "a socket" if stat.S_ISSOCK(mode) else "a file")
 
 
-def _folder_refusal(target: Path, kind: str, allow_empty: bool = True) -> str | None:
+def _folder_refusal(target: Path, kind: str) -> str | None:
     try:
         entries = os.listdir(target)
     except OSError as exc:
         return f"is a folder capsim cannot read ({exc.strerror})"
     if not entries:
-        return None if allow_empty else f"is an empty folder, not a capsim {kind} folder"
+        return None
     marker = read_marker(target)
     if marker is not None:
         if marker["kind"] == kind:

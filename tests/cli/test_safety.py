@@ -252,3 +252,13 @@ def test_work_beyond_the_limits_is_refused_up_front(proj, args, start):
     assert res.returncode == 2 and res.stdout == ""
     assert len(res.stderr.splitlines()) == 1 and res.stderr.startswith(start), res.stderr
     assert tree_state(proj) == before
+
+
+def test_report_writes_only_into_a_folder_capsim_wrote(proj):
+    before = tree_state(proj)
+    res = capsim("report", "reports/q3-board", cwd=proj)
+    assert (res.returncode, res.stdout, res.stderr.splitlines()) == (2, "", [
+        "reports/q3-board: is a folder capsim did not write (no .capsim-run marker; it holds 1 "
+        "entry); capsim replaces only its own output folders (give a folder that `capsim run` "
+        "wrote)"])
+    assert tree_state(proj) == before
