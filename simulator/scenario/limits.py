@@ -4,7 +4,7 @@ and the characters a name may not contain (controls, escapes, text-direction ove
 from __future__ import annotations
 
 from types import UnionType
-from typing import Annotated, Union, get_args, get_origin
+from typing import Annotated, Literal, Union, get_args, get_origin
 
 from pydantic_core import PydanticCustomError
 
@@ -17,8 +17,8 @@ MAX_DESCRIPTION = 4000  # characters of a description
 
 
 def is_text(annotation) -> bool:
-    """str, an Annotated str (Id) or an optional one."""
-    if annotation is str:
+    """str, an Annotated str (Id), a choice of words (Literal) or an optional one."""
+    if annotation is str or get_origin(annotation) is Literal:
         return True
     args = get_args(annotation)
     if get_origin(annotation) is Annotated:
