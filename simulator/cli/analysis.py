@@ -134,7 +134,8 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
              None, "--class", help="A build class NAME=MIN,MODE,MAX months (replaces the "
                                    "defaults fit-out=4,5,6 new-building=9,12,15 campus=18,24,36)."),
          replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
-         set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<stem>-plan[--<hash>]"),
+         set_: Optional[list[str]] = SET,
+         out: Optional[Path] = out_option("reports/<stem>-plan[--<hash>]"),
          workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
          lang: Optional[Lang] = LANG, no_report: bool = NO_REPORT) -> None:
     """Backcast: capacity and latest construction start per build class to meet each target."""

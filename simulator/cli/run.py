@@ -10,8 +10,8 @@ from typing import Optional
 import typer
 
 from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED,
-                               SET, WORKERS, Lang, _count, _err, _overrides, _progress, app, bounded,
-                               _state, command_line, guarded, lang_code, out_option,
+                               SET, WORKERS, Lang, _count, _err, _overrides, _progress, _state,
+                               app, bounded, command_line, guarded, lang_code, out_option,
                                output_path, prepare)
 from simulator.errors import Problem, ScenarioError
 
@@ -84,7 +84,8 @@ def _print_targets(ens) -> None:
 @app.command()
 def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
-        set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>[--<hash of the overrides>]"),
+        set_: Optional[list[str]] = SET,
+        out: Optional[Path] = out_option("reports/<file stem>[--<hash of the overrides>]"),
         workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
         no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET) -> None:
     """Run a scenario's ensemble; write the run directory and print the target table."""

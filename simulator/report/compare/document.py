@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from matplotlib.figure import Figure
 from simulator.report.compare import charts as cc
 from simulator.report.run.assemble import write_pdf
 from simulator.report.data import Results, scenario_title
-from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page
+from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page, report_date
 from simulator.report.style import register_font, report_rc
 from simulator.report.i18n.text import Text, band, cap, shorten
 from simulator.units import format_month
@@ -91,7 +90,7 @@ def _cover(comp, results: list[Results], table, t: Text) -> list[Figure]:
     y = 0.905
     fig.text(0.025, y, t("c_title", n=len(comp.members)), fontsize=24, va="top", color="#0B3D66")
     y -= 0.07
-    meta = [f"{t('report_date')} {_dt.date.today():%Y-%m-%d}",
+    meta = [f"{t('report_date')} {report_date():%Y-%m-%d}",
             f"{t('replications')} {comp.replications:,}", f"{t('seed')} {comp.seed}",
             t("c_crn")]
     fig.text(0.025, y, "    ·    ".join(meta) if t.lang == "zh" else "    |    ".join(meta),
@@ -121,8 +120,8 @@ def _cover(comp, results: list[Results], table, t: Text) -> list[Figure]:
                dict(fontsize=9.5, uniform=True), heading=t("c_kpis"))
     spans = {(m.scenario.start, m.scenario.end) for m in comp.members}
     if len(spans) > 1:  # KPIs are sums over months: say so where they are read
-        text = ", ".join(f"{m.label} {format_month(m.scenario.start)}..{format_month(m.scenario.end)}"
-                         for m in comp.members)
+        text = ", ".join(f"{m.label} {format_month(m.scenario.start)}.."
+                         f"{format_month(m.scenario.end)}" for m in comp.members)
         figures[-1].text(0.025, max(y + 0.01, 0.09), t("c_horizons", spans=shorten(text, 150)),
                          fontsize=9.5, va="top", color="#B03A2E")
     return figures
