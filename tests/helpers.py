@@ -110,3 +110,24 @@ def engine_scenario(facilities, tenants=(), **kwargs):
     from simulator import scenario_from_dict
 
     return scenario_from_dict(engine_dict(facilities, tenants, **kwargs))
+
+
+def tree_state(root: Path) -> dict[str, tuple]:
+    """Every path under `root` (itself included) with its kind, mode and content hash: two
+    equal states mean nothing there was added, removed, replaced or changed."""
+    import hashlib
+    import os
+    import stat
+
+    root = Path(root)
+    out = {}
+    for path in [root, *sorted(root.rglob("*"))]:
+        info = os.lstat(path)
+        digest = None
+        if stat.S_ISREG(info.st_mode):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        elif stat.S_ISLNK(info.st_mode):
+            digest = os.readlink(path)
+        out[str(path.relative_to(root))] = (stat.S_IFMT(info.st_mode), info.st_mode & 0o7777,
+                                            info.st_ino, digest)
+    return out

@@ -8,8 +8,9 @@ from typing import Optional
 
 import typer
 
-from simulator.cli.app import (LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS, Lang,
-                  _overrides, _progress, app, guarded, lang_code, load, out_option)
+from simulator.cli.app import (LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS,
+                               Lang, _progress, app, bounded, guarded, lang_code, load, out_option,
+                               output_path, prepare, record)
 from simulator.errors import Problem, ScenarioError
 
 
@@ -51,13 +52,14 @@ def _pdf(tmp: Path, data, lang: Optional[Lang]) -> None:
 def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; the first is the "
                                                               "reference."),
             replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
-            out: Optional[Path] = out_option("reports/compare-A-vs-B..."),
+            out: Optional[Path] = out_option("reports/compare-A-vs-B...[--<hash>]"),
             workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
             lang: Optional[Lang] = LANG, quiet: bool = QUIET) -> None:
     """Run scenarios with common random numbers; write comparison.pdf and comparison.csv."""
     from simulator.analysis.compare import run_comparison
-    from simulator.output.analysis_dirs import default_compare_out, write_comparison_tables
     from simulator.ensemble.executors import executor_for
+    from simulator.output.analysis_dirs import write_comparison_tables
+    from simulator.output.naming import Settings, default_compare_out
     from simulator.output.run_dir import staged_directory
 
     with guarded():
@@ -72,11 +74,14 @@ def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; th
                 problems.extend(exc.problems)
         if problems:
             raise ScenarioError(problems)
+        settings = Settings.of(loaded[0], None, replications, seed)
+        for s in loaded:
+            bounded(s, settings, workers, len(loaded))
+        out = output_path(out, default_compare_out(scenarios, settings), "compare", scenarios)
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
-            comp = run_comparison(loaded, [str(f) for f in scenarios], replications, seed, ex,
-                                  workers=count, progress=bar)
-        out = out or default_compare_out(scenarios)
-        with staged_directory(out) as tmp:
+            comp = run_comparison(loaded, [str(f) for f in scenarios], settings.replications,
+                                  settings.seed, ex, workers=count, progress=bar)
+        with staged_directory(out, "compare", scenarios, record("compare", settings)) as tmp:
             write_comparison_tables(comp, tmp)
             from simulator.report import write_comparison_pdf
 
@@ -91,6 +96,7 @@ def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; th
     _table(f"{comp.replications} replications each, common seed {comp.seed}", pd.DataFrame(rows),
            {"label": "", "scenario": "scenario", **{k: f"P(met) {names.get(k, k)}" for k in keys}},
            percent=tuple(keys))
+    print(settings.describe())
     print(f"wrote {out}/")
 
 
@@ -98,32 +104,36 @@ def compare(scenarios: list[Path] = typer.Argument(..., help="Scenario files; th
 def sensitivity(scenario: Path = typer.Argument(..., help="Scenario file."),
                 replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
                 set_: Optional[list[str]] = SET,
-                out: Optional[Path] = out_option("reports/<stem>-sensitivity"),
+                out: Optional[Path] = out_option("reports/<stem>-sensitivity[--<hash>]"),
                 workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
                 lang: Optional[Lang] = LANG, no_report: bool = NO_REPORT,
                 quiet: bool = QUIET) -> None:
     """Tornado: swing each uncertain input low and high; effect on every target, largest first."""
-    from simulator.ensemble.executors import executor_for
-    from simulator.output.run_dir import staged_directory, write_csv
     from simulator.analysis.sensitivity import sensitivity as run
+    from simulator.ensemble.executors import executor_for
+    from simulator.output.naming import default_out
+    from simulator.output.run_dir import staged_directory, write_csv
 
     with guarded():
-        s = load(scenario, set_)
-        n = replications or s.replications or 1000
+        s, settings = prepare(scenario, set_, replications, seed)
+        bounded(s, settings, workers)
+        out = output_path(out, default_out(scenario.stem, settings, "-sensitivity"),
+                          "sensitivity", [scenario])
+        n = settings.replications
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
-            df = run(s, n, seed, ex, count, bar)
-        out = out or Path("reports") / f"{scenario.stem}-sensitivity"
-        with staged_directory(out) as tmp:
+            df = run(s, n, settings.seed, ex, count, bar)
+        with staged_directory(out, "sensitivity", [scenario],
+                              record("sensitivity", settings)) as tmp:
             write_csv(df, tmp / "sensitivity.csv")
             if not no_report:
                 from simulator.report import SensitivityInput
 
-                _pdf(tmp, SensitivityInput(s, df, n, s.seed if seed is None else seed,
-                                           _overrides(set_)), lang)
+                _pdf(tmp, SensitivityInput(s, df, n, settings.seed, settings.overrides), lang)
     _table(f"{s.name}: what moves each target (largest swing first)", df[df["rank"] <= 5],
            {"target": "target", "rank": "#", "input": "input", "low": "low", "high": "high",
             "p_met_low": "P(met) low", "p_met_high": "P(met) high", "gap_p50_low": "gap P50 low",
             "gap_p50_high": "gap P50 high"}, percent=("p_met_low", "p_met_high"), scenario=s)
+    print(settings.describe())
     print(f"wrote {out}/")
 
 
@@ -135,21 +145,24 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
              None, "--class", help="A build class NAME=MIN,MODE,MAX months (replaces the "
                                    "defaults fit-out=4,5,6 new-building=9,12,15 campus=18,24,36)."),
          replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
-         set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<stem>-plan"),
+         set_: Optional[list[str]] = SET,
+         out: Optional[Path] = out_option("reports/<stem>-plan[--<hash>]"),
          workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
          lang: Optional[Lang] = LANG, no_report: bool = NO_REPORT) -> None:
     """Backcast: capacity and latest construction start per build class to meet each target."""
     from simulator.analysis.plan import plan as run
     from simulator.ensemble.executors import executor_for
+    from simulator.output.naming import default_out
     from simulator.output.run_dir import staged_directory, write_csv
 
     with guarded():
         classes = _classes(build_class)
-        s = load(scenario, set_)
+        s, settings = prepare(scenario, set_, replications, seed)
+        bounded(s, settings, workers)
+        out = output_path(out, default_out(scenario.stem, settings, "-plan"), "plan", [scenario])
         with executor_for(workers, scheduler) as (ex, count):
-            result = run(s, confidence, replications, seed, ex, count, classes)
-        out = out or Path("reports") / f"{scenario.stem}-plan"
-        with staged_directory(out) as tmp:
+            result = run(s, confidence, settings.replications, settings.seed, ex, count, classes)
+        with staged_directory(out, "plan", [scenario], record("plan", settings)) as tmp:
             write_csv(result.table, tmp / "plan.csv")
             for name, whatif in result.whatifs.items():
                 (tmp / f"plan-{name}.yaml").write_text(
@@ -157,7 +170,7 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
             if not no_report:
                 from simulator.report import PlanInput
 
-                _pdf(tmp, PlanInput(s, result, _overrides(set_)), lang)
+                _pdf(tmp, PlanInput(s, result, settings.overrides), lang)
     from simulator.units import format_month, parse_month
 
     late = result.table["latest_start"].map(  # before the scenario's as_of: too late
@@ -169,6 +182,7 @@ def plan(scenario: Path = typer.Argument(..., help="Scenario file."),
                           "capacity_p": "add [P]", "latest_start": "latest start",
                           "p_met_now": "P(met) now", "p_met_checked": "P(met) with it"},
            percent=("p_met_now", "p_met_checked"), scenario=s)
+    print(settings.describe())
     print(f"wrote {out}/")
 
 
@@ -177,15 +191,15 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
           set_: list[str] = typer.Option(..., "--set", help="PATH=V1,V2,V3 (a swept field) or "
                                          "PATH=V (fixed); values are YAML."),
           replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
-          out: Optional[Path] = out_option("reports/<stem>-sweep"),
+          out: Optional[Path] = out_option("reports/<stem>-sweep[--<hash>]"),
           workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
           lang: Optional[Lang] = LANG, no_report: bool = NO_REPORT, quiet: bool = QUIET) -> None:
     """P(met) and the median gap over a grid of field values, one ensemble per point."""
+    from simulator.analysis.sweep import grid, run_sweep, split_values
     from simulator.ensemble.executors import executor_for
-    from simulator.scenario.load import load_scenario, parse_set
+    from simulator.output.naming import Settings, default_out
     from simulator.output.run_dir import staged_directory, write_csv
-    from simulator.analysis.sweep import grid, split_values, sweep_table
-    from simulator.analysis.variants import run_variants
+    from simulator.scenario.load import parse_set
 
     with guarded():
         axes = {}
@@ -193,15 +207,19 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
             path, _ = parse_set(text)
             raw = text.partition("=")[2]
             axes[path] = [parse_set(f"{path}={v}")[1] for v in split_values(raw)] or [""]
-        points = grid(axes)
-        scenarios = [load_scenario(scenario, point) for point in points]
-        s = scenarios[0]
+        first = {path: values[0] for path, values in axes.items()}
+        s = load(scenario, overrides=first)  # the first point, checked against the file
+        fixed = {path: values[0] for path, values in axes.items() if len(values) == 1}
+        settings = Settings.of(s, fixed, replications, seed)
+        bounded(s, settings, workers, len(grid(axes)))
+        out = output_path(out, default_out(scenario.stem, settings, "-sweep"), "sweep",
+                          [scenario])
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
-            ensembles = run_variants(scenarios, replications or s.replications or 1000,
-                                     s.seed if seed is None else seed, ex, count, bar)
-        table = sweep_table(points, ensembles)
-        out = out or Path("reports") / f"{scenario.stem}-sweep"
-        with staged_directory(out) as tmp:
+            points, ensembles, table = run_sweep(s, axes, settings.replications, settings.seed,
+                                                 ex, count, bar)
+        sweep_record = record("sweep", settings)
+        sweep_record["axes"] = {path: len(values) for path, values in axes.items()}
+        with staged_directory(out, "sweep", [scenario], sweep_record) as tmp:
             write_csv(table, tmp / "sweep.csv")
             if not no_report:
                 from simulator.report import SweepInput
@@ -212,6 +230,7 @@ def sweep(scenario: Path = typer.Argument(..., help="Scenario file."),
                                        "probability_met": "P(met)", "gap_p50": "gap P50",
                                        "month_met_p50": "month met P50"},
            percent=("probability_met",), scenario=s)
+    print(settings.describe())
     print(f"wrote {out}/")
 
 
@@ -244,20 +263,13 @@ def _classes(specs) -> dict | None:
 def _whatif_yaml(scenario: Path, out: Path, name: str, whatif: dict, confidence: float,
                  sets) -> str:
     """The plan as a what-if file: `extends` the scenario (relative to where it is written)."""
-    import io
-
-    from ruamel.yaml import YAML
+    from simulator.output.run_dir import dump_yaml
 
     base = os.path.relpath(scenario.resolve(), out.resolve())
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.sort_base_mapping_type_on_output = False
-    buf = io.StringIO()
-    yaml.dump({"extends": base, "name": f"Plan ({name}): meet the targets with "
-                                        f"{confidence:.0%} confidence", **whatif}, buf)
+    text = dump_yaml({"extends": base, "name": f"Plan ({name}): meet the targets with "
+                                              f"{confidence:.0%} confidence", **whatif})
     note = (f"# computed with --set {' --set '.join(sets)}; add those values here to keep them\n"
             if sets else "")
     return (f"# capsim plan: the phases to add so that every target is met with {confidence:.0%}"
             f" confidence,\n# for the build class {name!r}. Edit and run it like any what-if:\n"
-            f"#   capsim run {out / f'plan-{name}.yaml'}\n{note}" + buf.getvalue())
+            f"#   capsim run {out / f'plan-{name}.yaml'}\n{note}" + text)

@@ -13,6 +13,7 @@ from typing import Optional
 import typer
 
 from simulator.errors import Problem, ScenarioError, SimulationError
+from simulator.scenario.schema import DEFAULT_REPLICATIONS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="capsim: compute-capacity planning simulator.")
@@ -41,9 +42,34 @@ def guarded():
         if _state["debug"]:
             traceback.print_exc()
         raise typer.Exit(EXIT_FAILED)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (see `Terminated`)
         _err("interrupted; nothing was written")
-        raise typer.Exit(130)
+        raise typer.Exit(getattr(exc, "exit_code", 130))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: staged output removed, previous results kept, exit 143."""
+
+    exit_code = 143
+
+
+def _on_sigterm(signum, frame) -> None:
+    _state["terminated"] = True
+    raise Terminated()
+
+
+def handle_sigterm() -> None:
+    """Turn SIGTERM into `Terminated` (in the main thread, where signals are delivered)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def command_line() -> str:
+    """The command as typed, for the marker of the folder it writes."""
+    import shlex
+
+    return shlex.join(["capsim", *sys.argv[1:]]) if sys.argv else "capsim"
 
 
 @app.callback()
@@ -78,7 +104,8 @@ class Lang(str, Enum):
 
 # Options shared by the commands (typer only reads them, so one instance serves many).
 REPLICATIONS = typer.Option(None, "-n", "--replications", min=1,
-                            help="Replications (default: the scenario's, else 1000).")
+                            help=f"Replications (default: the scenario's, else "
+                                 f"{DEFAULT_REPLICATIONS}).")
 SEED = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's).")
 SET = typer.Option(None, "--set", help=SET_HELP)
 WORKERS = typer.Option(None, "--workers", min=1, help="Local worker processes.")
@@ -96,15 +123,50 @@ def lang_code(lang: Optional[Lang]) -> Optional[str]:
     return lang.value if lang is not None else None
 
 
-def load(file: Path, sets: Optional[list[str]] = None):
-    """A scenario from its file with `--set` applied; warnings printed, problems raised."""
+def load(file: Path, sets: Optional[list[str]] = None, overrides: Optional[dict] = None):
+    """A scenario from its file with `--set` (texts, or `overrides` already parsed) applied;
+    warnings printed, problems raised."""
     from simulator.scenario.load import load_scenario
 
     warnings: list[Problem] = []
-    scenario = load_scenario(file, _overrides(sets), warnings)
+    scenario = load_scenario(file, _overrides(sets) if overrides is None else overrides,
+                             warnings)
     for w in warnings:
         _err(f"{w.render()} [warning]")
     return scenario
+
+
+def prepare(file: Path, sets: Optional[list[str]], replications: Optional[int],
+            seed: Optional[int]):
+    """(scenario, Settings): the scenario with its overrides, and the -n / --seed it runs with."""
+    from simulator.output.naming import Settings
+
+    overrides = _overrides(sets)
+    scenario = load(file, overrides=overrides)
+    return scenario, Settings.of(scenario, overrides, replications, seed)
+
+
+def bounded(scenario, settings, workers: Optional[int], variants: int = 1) -> None:
+    """Refuse, at once and with the number that fits, work beyond the limits (see bounds)."""
+    from simulator.ensemble.bounds import check_work
+
+    check_work(scenario, settings.replications, workers, variants)
+
+
+def output_path(out: Optional[Path], default: Path, kind: str, inputs) -> Path:
+    """`--out` or the default, checked before any work: capsim replaces only its own folders."""
+    from simulator.output.guard import check_out
+
+    out = out if out is not None else default
+    check_out(out, kind, inputs)
+    return out
+
+
+def record(kind: str, settings) -> dict:
+    """The marker of a folder this command writes: the command, overrides, -n and seed."""
+    from simulator.output.guard import marker_record
+
+    return marker_record(kind, command_line(), **settings.facts())
 
 
 def _count(n: int, what: str) -> str:

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 
 from simulator.cli.app import (NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET, WORKERS,
-                               _progress, app, guarded, load, out_option)
+                               _overrides, _progress, app, bounded, command_line, guarded, load,
+                               out_option, output_path)
 
 
 @app.command()
@@ -16,7 +17,7 @@ def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
              observations: Path = typer.Argument(..., help="Observations file (YAML)."),
              replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
              set_: Optional[list[str]] = SET,
-             out: Optional[Path] = out_option("reports/hindcast-<scenario stem>"),
+             out: Optional[Path] = out_option("reports/hindcast-<scenario stem>[--<hash>]"),
              workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
              no_report: bool = NO_REPORT, quiet: bool = QUIET) -> None:
     """Run the ensemble and score it against reported figures: P10/P50/P90, PIT and the 80 %
@@ -24,17 +25,24 @@ def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
     the usual run outputs (report.pdf unless --no-report)."""
     from simulator.ensemble.executors import executor_for
     from simulator.ensemble.run import run_ensemble
+    from simulator.output.naming import Settings, default_out
     from simulator.output.run_dir import write_run
 
     with guarded():
-        s, obs = _inputs(scenario, set_, observations)
+        s, obs, overrides = _inputs(scenario, set_, observations)
+        settings = Settings.of(s, overrides, replications, seed)
+        bounded(s, settings, workers)
+        out = output_path(out, default_out(f"hindcast-{scenario.stem}", settings), "hindcast",
+                          [scenario, observations])
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
-            ens = run_ensemble(s, replications, seed, ex, workers=count, progress=bar)
-        out = out or Path("reports") / f"hindcast-{scenario.stem}"
+            ens = run_ensemble(s, settings.replications, settings.seed, ex, workers=count,
+                               progress=bar)
         report = None if no_report else _report_writer()
         extra, result = with_hindcast(report, ens, obs)
-        write_run(ens, out, scenario_file=str(scenario), extra=extra)
+        write_run(ens, out, scenario_file=str(scenario), extra=extra,
+                  overrides=settings.overrides, command=command_line(), kind="hindcast")
     print_hindcast(result, scenario)
+    print(settings.describe())
     print(f"wrote {out}/")
 
 
@@ -43,9 +51,10 @@ def _inputs(scenario: Path, set_, observations: Path):
     both files at once."""
     from simulator.errors import ScenarioError
 
-    problems, s, obs = [], None, None
+    problems, s, obs, overrides = [], None, None, {}
     try:
-        s = load(scenario, set_)
+        overrides = _overrides(set_)
+        s = load(scenario, overrides=overrides)
     except ScenarioError as exc:
         problems += exc.problems
     try:
@@ -54,7 +63,7 @@ def _inputs(scenario: Path, set_, observations: Path):
         problems += exc.problems
     if problems:
         raise ScenarioError(problems)
-    return s, obs
+    return s, obs, overrides
 
 
 OBSERVATIONS = typer.Option(None, "--observations", help="Observations file: also write "

@@ -9,11 +9,12 @@ from typing import Optional
 
 import typer
 
-from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED, SET,
-                               WORKERS, Lang, _count, _err, _overrides, _progress, app, guarded,
-                               lang_code, load, out_option)
+from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS, SCHEDULER, SEED,
+                               SET, WORKERS, Lang, _count, _err, _overrides, _progress, _state,
+                               app, bounded, command_line, guarded, lang_code, out_option,
+                               output_path, prepare)
 from simulator.cli.hindcast import OBSERVATIONS, print_hindcast, read_observations, with_hindcast
-from simulator.errors import Problem
+from simulator.errors import Problem, ScenarioError
 
 PNG = typer.Option(False, "--png", help="Also write each chart as charts/<name>.png.")
 
@@ -52,13 +53,13 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
         raise typer.Exit(EXIT_INPUT)
 
 
-def _run_ensemble(file: Path, n, seed, set_, workers, scheduler, quiet=False):
-    from simulator.ensemble.run import run_ensemble
+def _run_ensemble(scenario, settings, workers, scheduler, quiet=False):
     from simulator.ensemble.executors import executor_for
+    from simulator.ensemble.run import run_ensemble
 
-    scenario = load(file, set_)
     with executor_for(workers, scheduler) as (executor, count), _progress(not quiet) as bar:
-        return run_ensemble(scenario, n, seed, executor, workers=count, progress=bar)
+        return run_ensemble(scenario, settings.replications, settings.seed, executor,
+                            workers=count, progress=bar)
 
 
 def _print_targets(ens) -> None:
@@ -100,21 +101,27 @@ def type_label(s, typ: str) -> str:
 @app.command()
 def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         replications: Optional[int] = REPLICATIONS, seed: Optional[int] = SEED,
-        set_: Optional[list[str]] = SET, out: Optional[Path] = out_option("reports/<file stem>"),
+        set_: Optional[list[str]] = SET,
+        out: Optional[Path] = out_option("reports/<file stem>[--<hash of the overrides>]"),
         workers: Optional[int] = WORKERS, scheduler: Optional[str] = SCHEDULER,
         no_report: bool = NO_REPORT, lang: Optional[Lang] = LANG, quiet: bool = QUIET,
         observations: Optional[Path] = OBSERVATIONS, png: bool = PNG) -> None:
     """Run a scenario's ensemble; write the run directory and print the target table."""
+    from simulator.output.naming import default_out
     from simulator.output.run_dir import write_run
 
     with guarded():
         obs = read_observations(observations)
-        ens = _run_ensemble(scenario, replications, seed, set_, workers, scheduler, quiet)
-        out = out or Path("reports") / scenario.stem
+        s, settings = prepare(scenario, set_, replications, seed)
+        bounded(s, settings, workers)
+        out = output_path(out, default_out(scenario.stem, settings), "run", [scenario])
+        ens = _run_ensemble(s, settings, workers, scheduler, quiet)
         extra = None if no_report else _report_writer(lang_code(lang), png)
         extra, scored = with_hindcast(extra, ens, obs)
-        write_run(ens, out, scenario_file=str(scenario), extra=extra)
+        write_run(ens, out, scenario_file=str(scenario), extra=extra,
+                  overrides=settings.overrides, command=command_line())
     _print_targets(ens)
+    print(settings.describe())
     if scored is not None:
         print_hindcast(scored, scenario)
     print(f"wrote {out}/")
@@ -133,9 +140,22 @@ def report(run_dir: Path = typer.Argument(..., help="A run directory written by 
            lang: Optional[Lang] = LANG, png: bool = PNG) -> None:
     """Re-draw report.pdf (and with --png charts/) of a run directory from its saved results."""
     with guarded():
-        from simulator.report import write_report
+        from simulator.output.guard import check_own
+        from simulator.report import MissingGlyphError, write_report
 
-        pdf = write_report(run_dir, lang=lang_code(lang), png=png)
+        check_own(run_dir, "run")
+        try:
+            pdf = write_report(run_dir, lang=lang_code(lang), png=png)
+        except (ScenarioError, MissingGlyphError):
+            raise
+        except Exception as exc:  # drawn from files that passed the checks, yet odd
+            if _state["debug"]:
+                raise
+            raise ScenarioError(Problem(
+                f"cannot draw the report from these files ({type(exc).__name__}: {exc}); "
+                f"report.pdf and charts/ are as they were", file=str(run_dir),
+                hint="run the scenario again; if the folder is undamaged, this is a bug in "
+                     "capsim (--debug shows the traceback)")) from None
     print(f"wrote {pdf}" + (f" and {run_dir / 'charts'}/" if png else ""))
 
 

@@ -14,11 +14,10 @@ from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.errors import SimulationError
 from simulator.engine.processes import simulate_batch
 from simulator.scenario.hardware import dump
-from simulator.scenario.schema import Scenario
+from simulator.scenario.schema import DEFAULT_REPLICATIONS, Scenario
 from simulator.ensemble.reduce import Reduced, combine, reduce_result
 from simulator.ensemble import money_stats, pipeline_tables, tables
 
-DEFAULT_REPLICATIONS = 1000
 MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
 
 
@@ -27,11 +26,12 @@ def run_batch(c: Compiled, seed: int, replications: list[int]) -> Reduced:
     return reduce_result(simulate_batch(c, seed, replications))
 
 
-def batches(replications: int, workers: int = 1, size: int | None = None) -> list[list[int]]:
-    """Split 0..n-1 into batches: about four per worker, at most MAX_BATCH each."""
+def batches(replications: int, workers: int = 1, size: int | None = None) -> list[range]:
+    """Split 0..n-1 into batches (ranges, not lists: a large -n costs no memory up front):
+    about four per worker, at most MAX_BATCH each."""
     if size is None:
         size = max(1, min(MAX_BATCH, -(-replications // max(1, 4 * workers))))
-    return [list(range(a, min(a + size, replications))) for a in range(0, replications, size)]
+    return [range(a, min(a + size, replications)) for a in range(0, replications, size)]
 
 
 def scenario_hash(s: Scenario) -> str:
@@ -141,31 +141,45 @@ def run_ensemble(scenario: Scenario | Compiled, replications: int | None = None,
             if progress:
                 progress(done, n)
     else:
-        parts = _run_on(executor, c, seed, plan, n, progress)
+        parts = _run_on(executor, c, seed, plan, n, progress, window=8 * max(1, workers))
     red = combine(parts)
     if red.n != n or not np.array_equal(red.replications, np.arange(n)):
         raise SimulationError(f"the ensemble is incomplete: {red.n} of {n} replications came back")
     return Ensemble(c, seed, red)
 
 
-def _run_on(executor, c, seed, plan, n, progress) -> list[Reduced]:
-    futures = {}
+def _run_on(executor, c, seed, plan, n, progress, window: int = 64) -> list[Reduced]:
+    """Batches on the executor, at most `window` submitted at a time (streamed, not queued
+    all at once); the first failure stops the rest."""
+    futures: dict = {}
+    todo = iter(plan)
     try:
-        futures = {executor.submit(run_batch, c, seed, reps): reps for reps in plan}
         parts, done = [], 0
-        for fut in cf.as_completed(futures):
-            reps = futures[fut]
-            try:
-                parts.append(fut.result())
-            except Exception as exc:  # a dead worker, a lost cluster, a bug in a batch
-                raise SimulationError(
-                    f"replications {reps[0]}-{reps[-1]} failed on the executor "
-                    f"({type(exc).__name__}: {exc}); no partial results are kept") from exc
-            done += len(reps)
-            if progress:
-                progress(done, n)
+        for reps in todo:
+            futures[executor.submit(run_batch, c, seed, reps)] = reps
+            if len(futures) < window:
+                continue
+            done = _collect(futures, parts, done, n, progress, cf.FIRST_COMPLETED)
+        while futures:
+            done = _collect(futures, parts, done, n, progress, cf.FIRST_COMPLETED)
         return parts
     except BaseException:
         for fut in futures:
             fut.cancel()
         raise
+
+
+def _collect(futures: dict, parts: list, done: int, n: int, progress, when) -> int:
+    finished, _ = cf.wait(list(futures), return_when=when)
+    for fut in finished:
+        reps = futures.pop(fut)
+        try:
+            parts.append(fut.result())
+        except Exception as exc:  # a dead worker, a lost cluster, a bug in a batch
+            raise SimulationError(
+                f"replications {reps[0]}-{reps[-1]} failed on the executor "
+                f"({type(exc).__name__}: {exc}); no partial results are kept") from exc
+        done += len(reps)
+        if progress:
+            progress(done, n)
+    return done

@@ -1,11 +1,11 @@
-"""The folders the analyses write: the comparison's tables and the default output paths."""
+"""The tables the analyses write into their folders (the comparison's CSVs)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
 
 from simulator.analysis.compare import Comparison, comparison_table, diff_table
+from simulator.output.naming import default_compare_out  # noqa: F401  (its old home)
 from simulator.output.run_dir import write_csv
 
 
@@ -14,8 +14,3 @@ def write_comparison_tables(comp: Comparison, out_dir: Path) -> None:
     out_dir = Path(out_dir)
     write_csv(comparison_table(comp), out_dir / "comparison.csv")
     write_csv(diff_table(comp), out_dir / "assumptions_diff.csv")
-
-
-def default_compare_out(files: Sequence[str | Path]) -> Path:
-    """reports/compare-<stem1>-vs-<stem2>-vs-..."""
-    return Path("reports") / ("compare-" + "-vs-".join(Path(f).stem for f in files))

@@ -14,6 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable
 
+from simulator.ensemble.executors import die_with_parent
 from simulator.report.style import MissingGlyphError
 
 ENABLED = True  # tests may switch forking off to compare with the in-process path
@@ -50,10 +51,12 @@ def start(job: Callable[[], None]) -> Job:
         job()
         return Job(None, None)
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: do the job, report, and leave without running exit handlers
         code = 0
         try:
+            die_with_parent(parent)  # a killed run takes its renderer with it
             os.close(read_fd)
             job()
         except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent

@@ -202,6 +202,16 @@ def pct_band(t, k: dict) -> str:
     return f"{p50}{sep}%" if p10 == p50 == p90 else f"{p50}{sep}% [{p10}–{p90}]"
 
 
+def report_date() -> _dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH when set: reproducible builds of the PDFs."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    return _dt.date.today()
+
+
 def cover(res: Results, today: _dt.date | None = None) -> Figure:
     """Title, what was run, one headline per target, the target table and the key figures."""
     t, s, facts = res.t, res.scenario, res.facts
@@ -216,7 +226,7 @@ def cover(res: Results, today: _dt.date | None = None) -> Figure:
         text = wrap(desc, 150 if t.lang == "en" else 110)
         fig.text(0.025, y, text, fontsize=10.5, va="top", color="#444444", linespacing=1.4)
         y -= 0.028 * (text.count("\n") + 1) + 0.012
-    today = today or _dt.date.today()
+    today = today or report_date()
     meta = [f"{t('report_date')} {today:%Y-%m-%d}",
             f"{t('horizon')} {res.month_labels[0]} – {res.month_labels[-1]}",
             f"{t('replications')} {int(facts['replications']):,}",

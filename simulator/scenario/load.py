@@ -11,7 +11,7 @@ from simulator.errors import Problem, ScenarioError
 from simulator.scenario.layers import SET_WHERE, PosDict, PosList, apply_overrides, merge, positioned
 from simulator.scenario.messages import KEY_MARK, UNION_TAGS, render_path
 from simulator.scenario.schema import Scenario
-from simulator.scenario.yaml_read import read_document, read_yaml
+from simulator.scenario.yaml_read import not_a_file, read_document, read_yaml
 
 __all__ = ["PosDict", "PosList", "apply_overrides", "load_raw", "load_scenario", "locate", "merge",
            "parse_set", "read_yaml", "resolve_raw"]
@@ -51,12 +51,19 @@ def load_raw(path: str | os.PathLike, _stack: tuple[Path, ...] = (), *,
         shown = " -> ".join(p.name for p in chain + (found,))
         raise ScenarioError(Problem(f"forms a cycle: {shown}", "extends", *where,
                                     hint="a file cannot extend itself, directly or not"))
-    if not is_file:
+    what = not_a_file(base)
+    if what == "no such file" or (what is None and not is_file):
         near = difflib.get_close_matches(base.name, [p.name for p in base.parent.glob("*.y*ml")]
                                          if base.parent.is_dir() else [], n=1)
         hint = f"did you mean {near[0]!r}?" if near else "the path is relative to this file"
         raise ScenarioError(Problem(f"no such file: {_short(ext)}", "extends", *where,
                                     hint=hint))
+    if what is not None:
+        raise ScenarioError(Problem(f"{_short(ext)} is {what}, not a scenario file", "extends",
+                                    *where, hint="extends names a .yaml file"))
+    if base.suffix.lower() not in (".yaml", ".yml"):  # never read (and echo) other files
+        raise ScenarioError(Problem(f"{_short(ext)} is not a .yaml or .yml file", "extends",
+                                    *where, hint="extends names a scenario file, *.yaml"))
     return merge(load_raw(base, chain), data)
 
 

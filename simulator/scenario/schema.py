@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, Literal, Union, get_origin
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
-                      PlainSerializer, Tag, WithJsonSchema, model_serializer, model_validator)
+                      PlainSerializer, Tag, WithJsonSchema, field_validator, model_serializer,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
+from simulator.scenario.limits import (MAX_AMOUNT, MAX_CAPACITY_P, MAX_DESCRIPTION, MAX_GROWTH,
+                                       MAX_MONTHS, MAX_TEXT, check_text, is_text)
 from simulator.scenario.schema_counting import CountRule, HardwareEntry
 from simulator.units import format_capacity, format_month, parse_capacity, parse_month, parse_rate
 
 # ---------------------------------------------------------------- unit types
 Capacity = Annotated[
-    float, BeforeValidator(parse_capacity), PlainSerializer(format_capacity, return_type=str),
+    float, BeforeValidator(parse_capacity), Field(le=MAX_CAPACITY_P), PlainSerializer(format_capacity, return_type=str),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern":
                     r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*([PpEeTt]([Ff]([Ll][Oo][Pp][Ss])?)?)?\s*$"}],
                     "description": "capacity: 50P, 50 PF, 50 PFLOPS, 1.2E (=1200P), 800T (=0.8P); a bare number is P"}),
@@ -31,7 +34,8 @@ Rate = Annotated[
 Probability = Annotated[Rate, Field(ge=0.0, le=1.0)]
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
 Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_AMOUNT, allow_inf_nan=False)]
+Months = Annotated[float, Field(ge=0.0, le=MAX_MONTHS, allow_inf_nan=False)]
 
 
 class Strict(BaseModel):
@@ -39,6 +43,32 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
                               populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_values(cls, value, info):
+        """No number takes true/false: YAML reads `true`, `yes`, `on` as such, which pydantic
+        would quietly take as 1 or 0. (Text fields say "must be text" themselves.)"""
+        annotation = cls.model_fields[info.field_name].annotation
+        if is_text(annotation):
+            return value
+        items = value.values() if isinstance(value, dict) and get_origin(annotation) is dict \
+            else (value,)  # a mapping of numbers (capacity: {ai: true}), or one value
+        for item in items:
+            if isinstance(item, bool):
+                raise PydanticCustomError("truth_value", "got {v}, a yes/no value; write a "
+                                          "number, or quote it if it is text",
+                                          {"v": str(item).lower()})
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value, info):
+        """Text fields: bounded length, and no control or bidi-override characters (they would
+        rewrite a terminal line or reorder a name in the report)."""
+        if isinstance(value, str):
+            check_text(value, MAX_DESCRIPTION if info.field_name == "description" else MAX_TEXT)
+        return value
 
 
 class OmitsNewDefaults(BaseModel):
@@ -60,11 +90,11 @@ class OmitsNewDefaults(BaseModel):
 class Triangular(Strict):
     """A triangular distribution of a number of months."""
 
-    min: NonNegative
+    min: Months
     """lowest value [months]"""
-    mode: NonNegative
+    mode: Months
     """most likely value [months]"""
-    max: NonNegative
+    max: Months
     """highest value [months]"""
 
     @model_validator(mode="after")
@@ -82,7 +112,7 @@ def _duration_kind(value: object) -> str:
 
 
 Duration = Annotated[
-    Union[Annotated[NonNegative, Tag("months")], Annotated[Triangular, Tag("distribution")]],
+    Union[Annotated[Months, Tag("months")], Annotated[Triangular, Tag("distribution")]],
     Discriminator(_duration_kind),
 ]
 """A number of months, or a triangular {min, mode, max}."""
@@ -257,9 +287,9 @@ class Tenant(Strict):
     """last month of demand, inclusive"""
     demand: dict[str, Annotated[Capacity, Field(ge=0)]]
     """full demand per compute type [P]"""
-    ramp_months: NonNegative = 0.0
+    ramp_months: Months = 0.0
     """months of linear ramp to the full demand"""
-    growth: Annotated[Rate, Field(gt=-1.0)] = 0.0
+    growth: Annotated[Rate, Field(gt=-1.0, le=MAX_GROWTH)] = 0.0
     """growth of demand per year, compounded monthly"""
     count: Annotated[int, Field(ge=1, le=100_000)] = 1
     """number of alike tenants, each drawn on its own"""
@@ -454,6 +484,9 @@ class Money(Strict):
     subsidy: Subsidy = Subsidy()
     platform_operator: str = "platform"
     """operator of the scheduling and settlement platform (buys and resells spillover)"""
+
+
+DEFAULT_REPLICATIONS = 1000  # replications when neither -n nor the scenario gives a number
 
 
 class Scenario(OmitsNewDefaults, Strict):

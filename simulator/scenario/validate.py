@@ -185,8 +185,30 @@ def _check_phase(s, facility_id, p, loc, phase_keys, errors, warns) -> None:
                              f"end {format_month(s.end)}; it never counts", loc=loc))
 
 
+MAX_LOG10_DEMAND_P = 12  # demand compounded over the horizon stays below 1e12 P: finite sums
+
+
+def _growth_bound(s, t) -> float | None:
+    """The largest growth that keeps this tenant's demand below 1e12 P to the end, if its own
+    growth is larger; else None."""
+    import math
+
+    peak = max(t.demand.values(), default=0.0) * t.count
+    years = s.months / 12
+    if t.growth <= 0 or peak <= 0:
+        return None
+    if years * math.log10(1 + t.growth) + math.log10(peak) <= MAX_LOG10_DEMAND_P:
+        return None
+    return max(0.0, 10 ** ((MAX_LOG10_DEMAND_P - math.log10(peak)) / years) - 1)
+
+
 def _check_tenant(s, t, loc, facility_ids, errors, warns) -> None:
-    if t.growth > 1:
+    bound = _growth_bound(s, t)
+    if bound is not None:
+        errors.append(Problem(f"growth {t.growth:g} a year over {s.months / 12:g} years takes "
+                              f"the demand past 1e{MAX_LOG10_DEMAND_P} P; at most {bound:.3g} "
+                              f"here", loc=loc + ("growth",)))
+    elif t.growth > 1:
         # A bare 15 reads as 1500 %; a planner meaning 15 % writes 15% or 0.15.
         warns.append(Problem(f"growth {t.growth:g} is {t.growth:.0%} a year",
                              loc=loc + ("growth",), hint=f"for {t.growth:g}% write {t.growth:g}%"))

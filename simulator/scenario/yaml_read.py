@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -45,17 +46,33 @@ def _or_text(construct):
     return construct_or_text
 
 
-for _tag in ("int", "float", "bool", "timestamp"):
+for _tag in ("int", "float", "bool", "timestamp"):  # 2024-02-30 stays text: month 2024-02
     _name = f"tag:yaml.org,2002:{_tag}"
     _Constructor.add_constructor(_name, _or_text(RoundTripConstructor.yaml_constructors[_name]))
 
 
-class _Limit(Exception):
-    """A document beyond MAX_DEPTH or MAX_NODES, found while parsing: stop before the rest."""
+def _refuse_tag(self, node):
+    """`!!binary`, `!!set`, `!!omap`, `!!python/...` and other explicit tags: a scenario holds
+    text, numbers, lists and mappings only."""
+    tag = str(node.tag)
+    shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") \
+        else tag
+    raise _Limit(f"YAML: the tag {shown[:60]} is not allowed in a scenario", node.start_mark,
+                 "remove the tag; a scenario holds text, numbers, lists and mappings")
 
-    def __init__(self, message: str, mark) -> None:
+
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+_Constructor.add_constructor(None, _refuse_tag)
+
+
+class _Limit(Exception):
+    """A document beyond MAX_DEPTH or MAX_NODES, or a value no scenario holds (an explicit
+    tag), found while parsing: stop before the rest."""
+
+    def __init__(self, message: str, mark, hint: str | None = None) -> None:
         super().__init__(message)
-        self.mark = mark
+        self.mark, self.hint = mark, hint
 
 
 class _Composer(Composer):
@@ -101,7 +118,8 @@ def read_document(path: str | os.PathLike, *, text: str | None = None) -> tuple[
     except _Limit as exc:
         line, col = mark_position(exc.mark)
         raise ScenarioError(Problem(str(exc), file=name, line=line, column=col,
-                                    hint=None if exc.mark else "is it the right file?")) from None
+                                    hint=exc.hint or (None if exc.mark else
+                                                      "is it the right file?"))) from None
     except MarkedYAMLError as exc:
         raise ScenarioError(yaml_problem(exc, name, text)) from None
     except ReaderError as exc:  # a control character: YAML allows printable text only
@@ -118,7 +136,29 @@ def read_document(path: str | os.PathLike, *, text: str | None = None) -> tuple[
 
 
 # ---------------------------------------------------------------- bytes to text
+def not_a_file(path: str | os.PathLike) -> str | None:
+    """What stands at `path` when it is not a regular file ('a directory', 'a named pipe
+    (FIFO)', 'a device', ...), 'no such file', or None for a file. Opening a FIFO would wait
+    for a writer for ever, so it is looked at first."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except (OSError, ValueError):
+        return None  # opening it says why
+    if stat.S_ISREG(mode):
+        return None
+    return ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+
+
 def _read_text(path: str | os.PathLike, name: str) -> str:
+    what = not_a_file(path)
+    if what == "no such file":
+        raise ScenarioError(Problem("no such file", file=name))
+    if what is not None:
+        raise ScenarioError(Problem(f"is {what}, not a scenario file", file=name))
     try:
         with open(path, "rb") as f:  # at most the limit: /dev/zero has no size, yet no end
             raw = f.read(MAX_FILE_BYTES + 1)
@@ -188,10 +228,12 @@ def _convert(node, name, where, count, depth):
     if isinstance(node, CommentedMap):
         out = PosDict(where=where)
         for raw_key, value in node.items():
-            kl, kc = _pair(node.lc.key(raw_key))
-            vl, vc = _pair(node.lc.value(raw_key))
+            kl, kc = _pair(_lc(node.lc.key, raw_key)) or where[1:]
+            vl, vc = _pair(_lc(node.lc.value, raw_key)) or where[1:]
             key = _plain(raw_key)
-            if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+            if isinstance(key, bool):
+                key = str(key).lower()  # `true:` as YAML wrote it
+            elif not isinstance(key, (str, int, float)):
                 key = str(key)  # `? [a, b]`, `true:` or a date as a key: text, for the message
             out.kpos[key] = (name, kl, kc)
             out.vpos[key] = (name, vl, vc)
@@ -200,7 +242,7 @@ def _convert(node, name, where, count, depth):
     if isinstance(node, CommentedSeq):
         out = PosList(where=where)
         for i, item in enumerate(node):
-            il, ic = _pair(node.lc.item(i))
+            il, ic = _pair(_lc(node.lc.item, i)) or where[1:]
             out.ipos[i] = (name, il, ic)
             out.append(_convert(item, name, out.ipos[i], count, depth + 1))
         return out
@@ -209,11 +251,19 @@ def _convert(node, name, where, count, depth):
     return _plain(node)
 
 
-def _pair(lc) -> tuple[int | None, int | None]:
+def _lc(lookup, key):
+    """ruamel's position of a key or value; None for a key merged in by `<<: *anchor`."""
+    try:
+        return lookup(key)
+    except (KeyError, IndexError):
+        return None
+
+
+def _pair(lc) -> tuple[int, int] | None:
     try:
         return lc[0] + 1, lc[1] + 1
     except (TypeError, IndexError):
-        return None, None
+        return None
 
 
 def _plain(value):

@@ -116,7 +116,16 @@ def _many_values(path: Path) -> None:
                     encoding="utf-8")
 
 
+def _long_name(path: Path) -> None:
+    """A name of a million characters (it used to pass and then take the report 400 s)."""
+    base = (GALLERY / "21-text-for-number.yaml").read_text(encoding="utf-8")
+    path.write_text(base.replace("pue: high", "pue: 1.3").replace(
+        "name: Gallery base", "name: " + "n" * 1_000_000), encoding="utf-8")
+
+
 GENERATED = {
+    "long-name.yaml": (_long_name, ["long-name.yaml:2:7: name: text of 1,000,000 characters; at "
+                                    "most 200"]),
     "huge-50mb.yaml": (_huge, ["huge-50mb.yaml: the file is 50.0 MB; a scenario is a few kB "
                                "(limit 2 MB) (is it the right file?)"]),
     "deep-nesting.yaml": (lambda p: p.write_text("name: " + "[" * 10_000 + "]" * 10_000 + "\n"),
@@ -145,8 +154,38 @@ def test_generated_bad_input_exits_2_with_its_lines(name, tmp_path):
 def test_an_endless_file_is_not_read_to_its_end(tmp_path):
     cwd = tmp_path / "case"
     cwd.mkdir()
-    assert_rejected(cwd, "/dev/zero", ["/dev/zero: the file holds more than 2 MB; a scenario is "
-                                       "a few kB (limit 2 MB) (is it the right file?)"], tmp_path)
+    assert_rejected(cwd, "/dev/zero", ["/dev/zero: is a device, not a scenario file"], tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_scenario_path_that_is_not_a_file_says_what_it_is(tmp_path, kind):
+    """A FIFO would block the reader for ever; it is looked at, never opened."""
+    cwd = tmp_path / "case"
+    cwd.mkdir()
+    if kind == "fifo":
+        os.mkfifo(cwd / "s.yaml")
+    else:
+        (cwd / "s.yaml").mkdir()
+    what = "a named pipe (FIFO)" if kind == "fifo" else "a directory"
+    assert_rejected(cwd, "s.yaml", [f"s.yaml: is {what}, not a scenario file"], tmp_path)
+
+
+@pytest.mark.parametrize("target, message", [
+    ("sub", "'sub' is a directory, not a scenario file (extends names a .yaml file)"),
+    ("pipe.yaml", "'pipe.yaml' is a named pipe (FIFO), not a scenario file (extends names a "
+                  ".yaml file)"),
+    ("/dev/zero", "'/dev/zero' is a device, not a scenario file (extends names a .yaml file)"),
+    ("/etc/passwd", "'/etc/passwd' is not a .yaml or .yml file (extends names a scenario file, "
+                    "*.yaml)"),
+])
+def test_extends_reads_only_scenario_files_and_says_what_else_is_there(tmp_path, target,
+                                                                       message):
+    cwd = tmp_path / "case"
+    cwd.mkdir()
+    (cwd / "sub").mkdir()
+    os.mkfifo(cwd / "pipe.yaml")
+    (cwd / "w.yaml").write_text(f"extends: {target}\nname: w\n", encoding="utf-8")
+    assert_rejected(cwd, "w.yaml", [f"w.yaml:1:10: extends: {message}"], tmp_path)
 
 
 # ---------------------------------------------------------------- legal but odd: it runs

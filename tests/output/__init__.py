@@ -1,0 +1,1 @@
+"""Tests of simulator.output: where capsim may write, the run directory, its names."""

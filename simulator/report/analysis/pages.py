@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from matplotlib.figure import Figure
 
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month
 from simulator.report.data import scenario_title
-from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, overrides_line, page, table_height
+from simulator.report.pages import (A4_LANDSCAPE, MONO, draw_table, overrides_line, page,
+                                      report_date, table_height)
 from simulator.report.style import COLORS
 from simulator.report.i18n.text import Text, has_cjk, wrap
 
@@ -35,7 +35,7 @@ def cover(doc, s: Scenario, heading: str, meta: list[str], subtitle: str = ""
     if subtitle:
         fig.text(0.025, y, subtitle, fontsize=14, va="top", color="#333333")
         y -= 0.045
-    today = _dt.date.today()
+    today = report_date()
     meta = [f"{t('report_date')} {today:%Y-%m-%d}",
             f"{t('horizon')} {format_month(s.start)} – {format_month(s.end)}"] + meta
     for line in _lines(meta, 150 if t.lang == "en" else 165):

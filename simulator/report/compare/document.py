@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from simulator.report.compare import charts as cc
 from simulator.report.compare.market import market_page
 from simulator.report.data import Results, scenario_title
 from simulator.report.document import Document, Meta
-from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page
+from simulator.report.pages import A4_LANDSCAPE, MONO, draw_table, page, report_date
 from simulator.report.i18n.text import Text, band, cap, shorten
 from simulator.report.run.counting import counted_label
 from simulator.units import format_month
@@ -102,7 +101,7 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
     y = 0.905
     fig.text(0.025, y, t("c_title", n=len(comp.members)), fontsize=24, va="top", color="#0B3D66")
     y -= 0.07
-    meta = [f"{t('report_date')} {_dt.date.today():%Y-%m-%d}",
+    meta = [f"{t('report_date')} {report_date():%Y-%m-%d}",
             f"{t('replications')} {comp.replications:,}", f"{t('seed')} {comp.seed}",
             t("c_crn")]
     fig.text(0.025, y, "    ·    ".join(meta) if t.lang == "zh" else "    |    ".join(meta),

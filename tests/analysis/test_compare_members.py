@@ -1,0 +1,75 @@
+"""compare for what-ifs: members matched by file, not name; many scenarios lay out; types and
+horizons that differ compare."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import EXAMPLE_YAML
+
+
+@pytest.fixture
+def files(write):
+    base = write("baseline.yaml", EXAMPLE_YAML)
+    same_name = write("target.yaml", """\
+        extends: baseline.yaml
+        targets:
+          - {type: hpc, capacity: 10P, by: 2025-12}
+        """)
+    longer = write("longer.yaml", """\
+        extends: baseline.yaml
+        name: longer
+        end: 2028-12
+        """)
+    return [base, same_name, longer]
+
+
+def _comparison(files, n=2):
+    import simulator as sim
+    from simulator.analysis.compare import run_comparison
+
+    return run_comparison([sim.load_scenario(f) for f in files], [str(f) for f in files], n, 1)
+
+
+def test_a_what_if_keeping_its_base_name_shows_its_own_target(files):
+    from simulator.report.compare.document import _target_rows
+    from simulator.report.data import Results
+    from simulator.report.i18n.text import Text
+
+    comp = _comparison(files)
+    assert comp.members[0].scenario.name == comp.members[1].scenario.name
+    from simulator.analysis.compare import comparison_table
+
+    results = [Results.from_ensemble(m.ensemble, "en") for m in comp.members]
+    rows = _target_rows(comp, results, comparison_table(comp), Text("en"))
+    b = [r for r in rows if r[1] == "B"]
+    assert [r[0].split(" ")[0] for r in b] == ["10P"]  # B's own target, not A's 1,000P
+    assert b[0][2] == "100 %"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [9, 20])
+def test_many_scenarios_lay_out(files, tmp_path, n):
+    from pypdf import PdfReader
+
+    from simulator.report import write_comparison_pdf
+
+    comp = _comparison([files[0]] * n, 2)
+    pdf = write_comparison_pdf(comp, tmp_path / "c.pdf", "en")
+    pages = [p.extract_text().replace("\n", " ") for p in PdfReader(pdf).pages]
+    assert f"{n} scenarios side by side" in pages[0]
+    letters = "ABCDEFGHIJKLMNOPQRST"[:n]
+    assert all(f"scenarios/baseline.yaml" in pages[0] or "baseline.yaml" in pages[0]
+               for _ in letters)
+
+
+@pytest.mark.slow
+def test_different_horizons_are_said_on_the_cover(files, tmp_path):
+    from pypdf import PdfReader
+
+    from simulator.report import write_comparison_pdf
+
+    pdf = write_comparison_pdf(_comparison(files), tmp_path / "c.pdf", "en")
+    cover = PdfReader(pdf).pages[0].extract_text().replace("\n", " ")
+    assert "the horizons differ (A 2023-01..2027-12, B 2023-01..2027-12, C 2023-01..2028-12)" \
+        in cover
