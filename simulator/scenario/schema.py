@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union, get_origin
+from typing import Annotated, Literal, Union, get_args, get_origin
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
                       PlainSerializer, Tag, WithJsonSchema, field_validator, model_serializer,
@@ -50,7 +50,7 @@ class Strict(BaseModel):
         """No number takes true/false: YAML reads `true`, `yes`, `on` as such, which pydantic
         would quietly take as 1 or 0. (Text fields say "must be text" themselves.)"""
         annotation = cls.model_fields[info.field_name].annotation
-        if is_text(annotation):
+        if is_text(annotation) or _takes_bool(annotation):
             return value
         items = value.values() if isinstance(value, dict) and get_origin(annotation) is dict \
             else (value,)  # a mapping of numbers (capacity: {ai: true}), or one value
@@ -69,6 +69,11 @@ class Strict(BaseModel):
         if isinstance(value, str):
             check_text(value, MAX_DESCRIPTION if info.field_name == "description" else MAX_TEXT)
         return value
+
+
+def _takes_bool(annotation) -> bool:
+    """Whether a field's type is a yes/no (`bool`, or a union or list holding one)."""
+    return annotation is bool or any(_takes_bool(a) for a in get_args(annotation))
 
 
 class OmitsNewDefaults(BaseModel):

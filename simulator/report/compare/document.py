@@ -29,7 +29,7 @@ def write_comparison_pdf(comp, path: str | os.PathLike, lang: str | None = None)
     labels = [f"{m.label}: {shorten(_title(m, t), 44)}" for m in comp.members]
     table, diffs = comparison_table(comp), diff_table(comp)
     with Document(comparison_meta(comp, t)) as doc:
-        doc.add(_cover(comp, results, table, t))
+        doc.add(*_cover(comp, results, table, t))
         _overlay_pages(doc, results, labels)
         _outcome_page(doc, table, results, labels)
         _money_page(doc, table, results, labels)
@@ -95,7 +95,9 @@ def _money_page(doc: Document, table, results: list[Results], labels: list[str])
         cc.plot_kpi_diff(ax, cc.kpi_diff_data(table, results, labels, kpi, title, xlabel))
 
 
-def _cover(comp, results: list[Results], table, t: Text) -> Figure:
+def _cover(comp, results: list[Results], table, t: Text) -> list[Figure]:
+    """The cover: the scenarios, then the target and KPI tables; tables that do not fit (9, 12
+    or 20 scenarios) go on continuation pages."""
     fig = page(t("comparison"), layout=False)
     fig.texts[0].set(fontsize=12, color="#555555")
     y = 0.905
@@ -107,21 +109,43 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
     fig.text(0.025, y, "    ·    ".join(meta) if t.lang == "zh" else "    |    ".join(meta),
              fontsize=10.5, va="top")
     y -= 0.045
+    n = len(comp.members)
+    step, size = min(0.036, 0.40 / n), 12 if n <= 8 else max(7.0, 12 - (n - 8) * 0.45)
     for m, r in zip(comp.members, results):
-        fig.text(0.025, y, m.label, fontsize=13, va="top", color=cc.scenario_colors(26)[
+        fig.text(0.025, y, m.label, fontsize=size + 1, va="top", color=cc.scenario_colors(26)[
             ord(m.label) - 65])
-        fig.text(0.05, y, shorten(_title(m, t), 110), fontsize=12, va="top")
+        fig.text(0.05, y, shorten(_title(m, t), 110), fontsize=size, va="top")
         info = f"{m.file or ''}   {m.ensemble.hash[:12]}"
-        fig.text(0.975, y, info, fontsize=8.5, va="top", ha="right", color="#666666",
-                 family=MONO)
-        y -= 0.036
+        fig.text(0.975, y, info, fontsize=min(8.5, size - 1), va="top", ha="right",
+                 color="#666666", family=MONO)
+        y -= step
     y -= 0.02
+    fig.text(0.025, 0.045, t("c_reading"), fontsize=9, va="bottom", color="#666666")
+    figures = [fig]
+    rows = _target_rows(comp, results, table, t)
+    header = [t("target"), t("c_scenario"), t("p_met"), t("c_d_pmet"), t("cap_at_deadline"),
+              t("c_d_cap"), t("month_met_p50")]
+    y = _place(figures, y, t, header, rows, 0.3, dict(fontsize=10, align=[
+        "left", "left", "right", "right", "right", "right", "right"]))
+    krows = _kpi_rows(table, comp)
+    y = _place(figures, y, t, [t("c_scenario"), t("k_unmet"), t("k_idle"), t("k_capex"),
+                               t("k_power"), t("k_energy_cost")], krows, 0.28,
+               dict(fontsize=9.5, uniform=True), heading=t("c_kpis"))
+    _warnings(figures[-1], comp, t)
+    return figures
+
+
+def _target_rows(comp, results: list[Results], table, t: Text) -> list[list[str]]:
+    """Per target and scenario: P(met), capacity at the deadline and their differences to A.
+    Scenarios are matched by their letter (their file), never by name: a what-if may keep its
+    base's name."""
+    by_label = {m.label: r for m, r in zip(comp.members, results)}
     rows = []
     targets = table[table["kind"] == "target"]
     order = {k: i for i, k in enumerate(dict.fromkeys(targets["name"]))}
     targets = targets.assign(_o=targets["name"].map(order))
     for row in targets.sort_values(["_o", "label"], kind="stable").to_dict("records"):
-        r = next(x for x in results if x.scenario.name == row["scenario"])
+        r = by_label[row["label"]]
         tg = r.targets.set_index("target").loc[row["name"]]
         dp = row["diff_probability_met"]
         label = counted_label(r, {"type": tg["type"], "target": row["name"]})  # names a rule
@@ -132,24 +156,30 @@ def _cover(comp, results: list[Results], table, t: Text) -> Figure:
                      "" if row["label"] == "A" or row["diff_p50"] != row["diff_p50"]
                      else cc._signed(row["diff_mean"]) + "P",
                      t.month_or_never(row["month_met_p50"])])
-    header = [t("target"), t("c_scenario"), t("p_met"), t("c_d_pmet"), t("cap_at_deadline"),
-              t("c_d_cap"), t("month_met_p50")]
-    if rows:
-        h = min((len(rows) + 1) * 0.3 / A4_LANDSCAPE[1], y - 0.1)
-        ax = fig.add_axes((0.025, y - h, 0.95, h))
-        draw_table(ax, header, rows, fontsize=10,
-                   align=["left", "left", "right", "right", "right", "right", "right"])
+    return rows
+
+
+def _place(figures: list[Figure], y: float, t: Text, header, rows, row_in: float, style: dict,
+           heading: str | None = None) -> float:
+    """Draw a table from `y` down on the last page, continuing on new pages as needed (rows of
+    `row_in` inches). Returns where the next item may start."""
+    per_row = row_in / A4_LANDSCAPE[1]
+    while rows:
+        room = int((y - 0.1 - (0.03 if heading else 0)) / per_row) - 1
+        if room < min(len(rows), 4):
+            fig = page(t("comparison") + t("a_more"), layout=False)
+            figures.append(fig)
+            y = 0.88
+            continue
+        chunk, rows = rows[:room], rows[room:]
+        if heading:
+            figures[-1].text(0.025, y, heading, fontsize=12, va="top")
+            y -= 0.03
+        h = (len(chunk) + 1) * per_row
+        ax = figures[-1].add_axes((0.025, y - h, 0.95, h))
+        draw_table(ax, header, chunk, **style)
         y -= h + 0.04
-    krows = _kpi_rows(table, comp)
-    fig.text(0.025, y, t("c_kpis"), fontsize=12, va="top")
-    y -= 0.03
-    h = min((len(krows) + 1) * 0.28 / A4_LANDSCAPE[1], y - 0.08)
-    ax = fig.add_axes((0.025, y - h, 0.95, h))
-    draw_table(ax, [t("c_scenario"), t("k_unmet"), t("k_idle"), t("k_capex"), t("k_power"),
-                    t("k_energy_cost")], krows, fontsize=9.5, uniform=True)
-    fig.text(0.025, 0.045, t("c_reading"), fontsize=9, va="bottom", color="#666666")
-    _warnings(fig, comp, t)
-    return fig
+    return y
 
 
 def _warnings(fig: Figure, comp, t: Text) -> None:

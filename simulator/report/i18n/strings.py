@@ -130,9 +130,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "c_diff_note": ("与 A 的配对差值：均值，须线 P10–P90", "paired difference to A: mean, whiskers P10–P90"),
     "c_by_end": ("斜线：模拟期末前达成（括号内）", "hatched: met by the end of the horizon (in brackets)"),
     "c_kpis": ("关键指标（均值；括号内为与 A 之差）", "Key figures (mean; in brackets the difference to A)"),
-    "c_horizons": ("注意：各情景的模拟期不同（{spans}）；关键指标为各自模拟期内的合计，差值含多出的月份。",
-                   "Note: the horizons differ ({spans}); key figures are totals over each "
-                   "scenario's own months, so differences include the extra months."),
     "c_p_capacity": ("各情景算力", "Capacity by scenario"),
     "c_p_outcomes": ("目标达成与需求：与 A 的差异", "Targets and demand: differences to A"),
     "c_p_money": ("投资、电力与电费：与 A 的差异", "Capex, power and energy cost: differences to A"),
