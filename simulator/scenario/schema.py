@@ -1,126 +1,22 @@
-"""Frozen pydantic models of a scenario: compute types, targets, facilities, phases, tenants, events."""
+"""Frozen pydantic models of a scenario: compute types, targets, facilities, phases, tenants,
+events, and the whole `Scenario`. Unit types and the base model are in `schema_base`; the
+pipeline, money and scope sections in modules of their own, re-exported here."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union, get_args, get_origin
+from typing import Annotated, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
-                      PlainSerializer, Tag, WithJsonSchema, field_validator, model_serializer,
-                      model_validator)
-from pydantic_core import PydanticCustomError
+from pydantic import Field, model_validator
 
-from simulator.scenario.limits import (MAX_AMOUNT, MAX_CAPACITY_P, MAX_DESCRIPTION, MAX_GROWTH,
-                                       MAX_MONTHS, MAX_TEXT, check_text, is_text)
+from simulator.scenario.limits import MAX_GROWTH
+from simulator.scenario.schema_base import (  # noqa: F401  (re-exported)
+    Capacity, Duration, EventWindow, Id, Month, Months, NonNegative, OmitsNewDefaults, Positive,
+    Probability, Rate, StartWhen, Strict, Triangular)
 from simulator.scenario.schema_counting import CountRule, HardwareEntry
-from simulator.units import format_capacity, format_month, parse_capacity, parse_month, parse_rate
-
-# ---------------------------------------------------------------- unit types
-Capacity = Annotated[
-    float, BeforeValidator(parse_capacity), Field(le=MAX_CAPACITY_P), PlainSerializer(format_capacity, return_type=str),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern":
-                    r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*([PpEeTt]([Ff]([Ll][Oo][Pp][Ss])?)?)?\s*$"}],
-                    "description": "capacity: 50P, 50 PF, 50 PFLOPS, 1.2E (=1200P), 800T (=0.8P); a bare number is P"}),
-]
-Month = Annotated[
-    int, BeforeValidator(parse_month), PlainSerializer(format_month, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{1,2}(-\d{1,2})?$",
-                    "description": "a month, YYYY-MM"}),
-]
-Rate = Annotated[
-    float, BeforeValidator(parse_rate),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*[0-9.eE+-]+\s*%?"}],
-                    "description": "a fraction (0.15) or a percentage (15%)"}),
-]
-Probability = Annotated[Rate, Field(ge=0.0, le=1.0)]
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$", max_length=64)]
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, le=MAX_AMOUNT, allow_inf_nan=False)]
-Months = Annotated[float, Field(ge=0.0, le=MAX_MONTHS, allow_inf_nan=False)]
-
-
-class Strict(BaseModel):
-    """The base of every scenario model: unknown keys are errors, instances are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
-                              populate_by_name=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_truth_values(cls, value, info):
-        """No number takes true/false: YAML reads `true`, `yes`, `on` as such, which pydantic
-        would quietly take as 1 or 0. (Text fields say "must be text" themselves.)"""
-        annotation = cls.model_fields[info.field_name].annotation
-        if is_text(annotation) or _takes_bool(annotation):
-            return value
-        items = value.values() if isinstance(value, dict) and get_origin(annotation) is dict \
-            else (value,)  # a mapping of numbers (capacity: {ai: true}), or one value
-        for item in items:
-            if isinstance(item, bool):
-                raise PydanticCustomError("truth_value", "got {v}, a yes/no value; write a "
-                                          "number, or quote it if it is text",
-                                          {"v": str(item).lower()})
-        return value
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _plain_text(cls, value, info):
-        """Text fields: bounded length, and no control or bidi-override characters (they would
-        rewrite a terminal line or reorder a name in the report)."""
-        if isinstance(value, str):
-            check_text(value, MAX_DESCRIPTION if info.field_name == "description" else MAX_TEXT)
-        return value
-
-
-def _takes_bool(annotation) -> bool:
-    """Whether a field's type is a yes/no (`bool`, or a union or list holding one)."""
-    return annotation is bool or any(_takes_bool(a) for a in get_args(annotation))
-
-
-class OmitsNewDefaults(BaseModel):
-    """A model whose fields in `_new_fields` are left out of its dump while at their default:
-    scenarios that do not use a newer feature keep the resolved YAML and hash they had."""
-
-    _new_fields: tuple[str, ...] = ()
-
-    @model_serializer(mode="wrap")
-    def _omit_new_defaults(self, handler):
-        data = handler(self)
-        for name in self._new_fields:
-            field = type(self).model_fields[name]
-            if getattr(self, name) == field.default:
-                data.pop(field.alias or name, None)
-        return data
-
-
-class Triangular(Strict):
-    """A triangular distribution of a number of months."""
-
-    min: Months
-    """lowest value [months]"""
-    mode: Months
-    """most likely value [months]"""
-    max: Months
-    """highest value [months]"""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "Triangular":
-        if not self.min <= self.mode <= self.max:
-            # pydantic fills {name} with str(value) and knows no format specs: format here.
-            raise PydanticCustomError(
-                "order", "needs min <= mode <= max, got min {a}, mode {b}, max {c}",
-                {"a": f"{self.min:g}", "b": f"{self.mode:g}", "c": f"{self.max:g}"})
-        return self
-
-
-def _duration_kind(value: object) -> str:
-    return "distribution" if isinstance(value, (dict, Triangular)) else "months"
-
-
-Duration = Annotated[
-    Union[Annotated[Months, Tag("months")], Annotated[Triangular, Tag("distribution")]],
-    Discriminator(_duration_kind),
-]
-"""A number of months, or a triangular {min, mode, max}."""
+from simulator.scenario.schema_money import MarketOffer, Money, Subsidy  # noqa: F401
+from simulator.scenario.schema_pipeline import ApproveWhen, Size, Stream  # noqa: F401
+from simulator.scenario.schema_scope import SCOPE_LEVELS, Scope  # noqa: F401
+from simulator.units import format_month
 
 
 # ---------------------------------------------------------------- the sections
@@ -193,15 +89,6 @@ class Economics(OmitsNewDefaults, Strict):
     """a rent discount a facility gives while its utilisation of a type is low"""
     lifetime_months: Annotated[int, Field(ge=1)] | None = None
     """months a phase runs before it retires, where the phase gives none; default never"""
-
-
-class StartWhen(Strict):
-    """Start construction once the facility is busy enough for long enough."""
-
-    utilization_above: Annotated[Rate, Field(gt=0.0, le=1.0)]
-    """utilisation level of the facility (served / installed)"""
-    for_months: Annotated[int, Field(ge=1)] = 1
-    """consecutive months above the level"""
 
 
 class Phase(Strict):
@@ -321,11 +208,6 @@ class Scheduling(OmitsNewDefaults, Strict):
     """a month counts as short only when the unmet share of the tenant's demand is above this"""
 
 
-class EventWindow(Strict):
-    from_: Month = Field(alias="from")
-    to: Month
-
-
 class Delay(Strict):
     types: list[str] = Field(min_length=1)
     """compute types whose phases are delayed"""
@@ -356,139 +238,6 @@ class Event(OmitsNewDefaults, Strict):
     def factor_types(self) -> list[str]:
         """The types capacity_factor applies to: `types`, else the delay's."""
         return self.types if self.types is not None else (self.delay.types if self.delay else [])
-
-
-class Scope(Strict):
-    """The area a scenario (or an observation) counts: its finest level given is its scope.
-
-    `{district: dianjun, city: yichang}` counts Dianjun district, which lies in Yichang city.
-    Names are ids (`yichang`, not 宜昌市) so that files can be matched.
-    """
-
-    district: Id | None = None
-    """district (区/县) the figures count, e.g. dianjun"""
-    city: Id | None = None
-    """city (市) the figures count, or the city the district lies in, e.g. yichang"""
-    province: Id | None = None
-    """province (省), e.g. hubei"""
-    country: Id | None = None
-    """country, e.g. china"""
-
-    @property
-    def level(self) -> tuple[str, str] | None:
-        """(level, name) of the finest level given, e.g. ('district', 'dianjun'); None if empty."""
-        for key in SCOPE_LEVELS:
-            if getattr(self, key) is not None:
-                return key, getattr(self, key)
-        return None
-
-
-SCOPE_LEVELS = ("district", "city", "province", "country")  # finest first
-
-
-# ---------------------------------------------------------------- the project pipeline
-class Size(Strict):
-    """A triangular distribution of a project's capacity."""
-
-    min: Annotated[Capacity, Field(gt=0)]
-    """smallest project [P]"""
-    mode: Annotated[Capacity, Field(gt=0)]
-    """most likely size [P]"""
-    max: Annotated[Capacity, Field(gt=0)]
-    """largest project [P]"""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "Size":
-        if not self.min <= self.mode <= self.max:
-            raise PydanticCustomError(
-                "order", "needs min <= mode <= max, got min {a}, mode {b}, max {c}",
-                {"a": f"{self.min:g}", "b": f"{self.mode:g}", "c": f"{self.max:g}"})
-        return self
-
-
-class ApproveWhen(Strict):
-    """An approval gate: projects announced while the region is under-used wait, then lapse."""
-
-    utilization_below: Annotated[Rate, Field(gt=0.0, le=1.0)]
-    """a project waits while the utilisation of `types` (all facilities, served / installed)
-    is below this level [fraction]"""
-    types: list[str] = Field(min_length=1)
-    """compute types whose utilisation is looked at"""
-    hold_months: Annotated[int, Field(ge=0, le=600)] = 6
-    """months a project waits before it is abandoned [months]"""
-
-
-class Stream(Strict):
-    """A stream of projects not yet announced: a Poisson number of them in a window, each a
-    phase of drawn size and build time that may be abandoned before it comes online."""
-
-    id: Id
-    name: str | None = None
-    """name shown in reports"""
-    name_en: str | None = None
-    """English name for reports in English"""
-    type: str
-    """compute type of its projects"""
-    window: EventWindow
-    """months in which projects are announced"""
-    rate_per_year: Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)]
-    """announcements per year [1/year]"""
-    size: Size
-    """capacity of one project [P]"""
-    build_months: Duration
-    """construction time from approval to online [months]"""
-    probability_built: Probability = 1.0
-    """chance a project is finished; otherwise it is abandoned during construction"""
-    facility: str | None = None
-    """a declared facility the projects become phases of; default a new facility `<id>`"""
-    approve_when: ApproveWhen | None = None
-    """approval gate on the region's utilisation"""
-    start_when: StartWhen | None = None
-    """start construction (after approval) on the facility's utilisation, as for a phase"""
-
-
-class MarketOffer(Strict):
-    """The outside market of one compute type: buyers of idle capacity, sellers for spillover."""
-
-    share_of_idle: Probability = 0.0
-    """most of each facility's idle usable capacity the platform sells outside [fraction]"""
-    price_per_p_month: NonNegative = 0.0
-    """what outside buyers pay [CNY/(P*month)]"""
-    from_: Month | None = Field(None, alias="from")
-    """first month of sales; default `start`"""
-    until: Month | None = None
-    """last month of sales, inclusive"""
-    ramp_months: NonNegative = 0.0
-    """months of linear ramp of sales from `from`"""
-    demand: Annotated[Capacity, Field(ge=0)] | None = None
-    """outside demand [P], growing by `growth`; default: no limit but share_of_idle"""
-    growth: Annotated[Rate, Field(gt=-1.0)] = 0.0
-    """growth of the outside demand per year, compounded monthly"""
-    spillover: bool = False
-    """local demand the district cannot serve is bought outside (served outside, not unmet)"""
-    outside_price: NonNegative | None = None
-    """what the platform pays outside for spillover [CNY/(P*month)]"""
-
-
-class Subsidy(Strict):
-    """Public money: construction grants and compute vouchers (算力券)."""
-
-    capex_share: Probability = 0.0
-    """share of capex paid by a grant, when the capex is spent [fraction]"""
-    per_p_month: NonNegative | dict[str, NonNegative] = 0.0
-    """voucher paid per P-month served to local tenants, one number or per type [CNY/(P*month)]"""
-
-
-class Money(Strict):
-    """Cash flow, NPV and payback per facility and operator."""
-
-    discount_rate: Annotated[Rate, Field(ge=0.0, lt=1.0)] = 0.08
-    """discount rate of the NPV [fraction/year]"""
-    opex_share: Annotated[Rate, Field(ge=0.0, le=1.0)] = 0.0
-    """operating cost besides electricity per year, as a share of the capex of what is online"""
-    subsidy: Subsidy = Subsidy()
-    platform_operator: str = "platform"
-    """operator of the scheduling and settlement platform (buys and resells spillover)"""
 
 
 DEFAULT_REPLICATIONS = 1000  # replications when neither -n nor the scenario gives a number

@@ -11,6 +11,7 @@ from simulator.scenario.hardware import check_counting, resolve_hardware
 from simulator.scenario.messages import KEY_MARK, combine_typos, from_pydantic, render_path, suggest
 from simulator.scenario.pipeline_checks import check_event_fields, check_pipeline
 from simulator.scenario.money_checks import check_money
+from simulator.scenario.phase_checks import after_cycles
 from simulator.scenario.schema import Scenario
 from simulator.units import format_month, whole_months
 
@@ -121,7 +122,7 @@ def _check_facilities(c: _Found) -> None:
             for t in p.capacity:
                 c.need_type(t, ploc + ("capacity", t, KEY_MARK))
             _check_phase(s, f.id, p, ploc, phase_keys, c.errors, c.warns)
-    c.errors.extend(_after_cycles(s, phase_keys))
+    c.errors.extend(after_cycles(s, phase_keys))
 
 
 def _check_tenants(c: _Found, offered: set[str]) -> None:
@@ -249,33 +250,6 @@ def _check_tenant(s, t, loc, facility_ids, errors, warns) -> None:
             for typ in sorted(set(t.demand) - offered):
                 warns.append(Problem(f"demand of type {typ!r} can never be served: facility "
                                      f"{t.facility!r} has none", loc=loc + ("demand", typ)))
-
-
-def _after_cycles(s: Scenario, phase_keys: dict) -> list[Problem]:
-    graph = {}
-    for f in s.facilities:
-        for p in f.phases:
-            if p.after:
-                graph[f"{f.id}.{p.id}"] = p.after if "." in p.after else f"{f.id}.{p.after}"
-    problems, reported = [], set()
-    for node in graph:
-        chain, seen = [node], {node}
-        while chain[-1] in graph and graph[chain[-1]] in phase_keys:
-            nxt = graph[chain[-1]]
-            if nxt in seen:
-                cycle = chain[chain.index(nxt):]
-                if not reported & set(cycle):
-                    reported |= set(cycle)
-                    fi, pi = phase_keys[cycle[0]]
-                    hint = ("a phase cannot wait for itself" if len(cycle) == 1 else
-                            "so none of them can start: drop one 'after'")
-                    problems.append(Problem("'after' forms a cycle: " + " -> ".join(cycle + [nxt]),
-                                            loc=("facilities", fi, "phases", pi, "after"),
-                                            hint=hint))
-                break
-            chain.append(nxt)
-            seen.add(nxt)
-    return problems
 
 
 def _duplicates(ids: list, loc: tuple, what: str, errors: list[Problem]) -> None:

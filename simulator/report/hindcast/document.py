@@ -9,13 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import matplotlib as mpl
-from matplotlib.backends.backend_pdf import PdfPages
-
 from simulator.report.hindcast.charts import FanData, plot_fan
 from simulator.report.i18n.text import shorten, wrap
-from simulator.report.pages import A4_LANDSCAPE, draw_table, footer, page, table_height
-from simulator.report.style import register_font, report_rc, strict_glyphs
+from simulator.report.pages import A4_LANDSCAPE, draw_table, page, table_height
+from simulator.report.document import Document, Meta
+from simulator.report.style import strict_glyphs
 from simulator.units import format_month
 
 FANS_PER_PAGE = 4
@@ -26,28 +24,23 @@ TABLE_ROWS = 14  # rows of a table on the summary page; the rest are in hindcast
 
 
 def write_hindcast_pdf(h, observations_name: str, path: str | os.PathLike) -> Path:
-    """Draw a `analysis.hindcast.Hindcast` to `path`; returns the path."""
+    """Draw a `analysis.hindcast.Hindcast` to `path` (one `Document`, as every capsim PDF);
+    returns the path."""
     from simulator import __version__
+    from simulator.ensemble.run import scenario_hash
 
-    path = Path(path)
-    register_font()
     marks = {sc.obs.id: f"[{i}]" for i, sc in enumerate(h.scored, 1)}
     title = f"Hindcast: {_name(h.scenario)}"
-    with mpl.rc_context(report_rc()), strict_glyphs():
-        figures = [_summary(h, observations_name, marks, title)]
+    meta = Meta(title=title, subject="hindcast", scenario_hash=scenario_hash(h.scenario), seed=h.seed,
+                version=__version__, lang="en", replications=h.replications,
+                footer=f"against {observations_name}")
+    with Document(meta) as doc, strict_glyphs():
+        doc.add(_summary(h, observations_name, marks, title))
         fans = _fans(h, marks)
         for k in range(0, len(fans), FANS_PER_PAGE):
-            figures.append(_fan_page(h, fans[k:k + FANS_PER_PAGE]))
-        n = len(figures)
-        for i, fig in enumerate(figures, 1):
-            footer(fig, f"capsim {__version__} · {title} · against {observations_name}",
-                   f"page {i} of {n}")
-        with PdfPages(path, metadata={"Title": title, "Author": "capsim",
-                                      "Creator": f"capsim {__version__}",
-                                      "Subject": "hindcast"}) as pdf:
-            for fig in figures:
-                pdf.savefig(fig)
-    return path
+            doc.add(_fan_page(h, fans[k:k + FANS_PER_PAGE]))
+        doc.write(path)
+    return Path(path)
 
 
 def _name(s) -> str:
