@@ -94,7 +94,7 @@ def test_interrupt_leaves_no_partial_directory_and_keeps_previous_results(scenar
     assert capsim("run", scenario, "-n", 5, "--out", out, "--no-report").returncode == 0
     before = (out / "summary.json").read_bytes()
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", str(scenario), "-n",
-                             "50000", "--out", str(out), "--no-report"],
+                             "300000", "--out", str(out), "--no-report"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(3)
     proc.send_signal(signal.SIGINT)
