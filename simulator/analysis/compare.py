@@ -14,6 +14,7 @@ import numpy as np
 from simulator.ensemble.run import DEFAULT_REPLICATIONS, Ensemble, run_ensemble
 from simulator.scenario.schema import Scenario
 from simulator.scenario.schema_counting import rule_name
+from simulator.analysis.common_months import MONTHLY_KPIS, shared_window, window_values
 from simulator.ensemble.reduce import quantiles
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -88,8 +89,12 @@ def _q(values: np.ndarray) -> tuple[float, float, float, float]:
     return float(v.mean()), float(q[0]), float(q[1]), float(q[2])
 
 
-def _kpi_values(ens: Ensemble, name: str, typ: str | None) -> np.ndarray | None:
-    """Per-replication values of a KPI: a type's column, summed over types ('all'), or a total."""
+def _kpi_values(ens: Ensemble, name: str, typ: str | None,
+                window: tuple[int, int] | None = None) -> np.ndarray | None:
+    """Per-replication values of a KPI: a type's column, summed over types ('all'), or a total;
+    a KPI made of monthly values over `window` only, when horizons differ (see common_months)."""
+    if window is not None and name in MONTHLY_KPIS:
+        return window_values(ens, name, typ, window)
     values = ens.reduced.kpis.get(name)  # money KPIs exist only where a scenario uses money
     if values is None:
         return None
@@ -112,6 +117,7 @@ def comparison_table(comp: Comparison):
     import pandas as pd
 
     base = comp.base.ensemble
+    window = shared_window([m.scenario for m in comp.members])  # KPIs over shared months
     base_targets = {tg.key: g for g, tg in enumerate(base.scenario.targets)}
     rows = []
     for m in comp.members:
@@ -134,12 +140,12 @@ def comparison_table(comp: Comparison):
                     base.targets.set_index("target").loc[tg.key, "probability_met"])
             rows.append(row)
         for name, typ, unit in kpi_keys(comp):
-            values = _kpi_values(ens, name, typ)
+            values = _kpi_values(ens, name, typ, window)
             if values is None:
                 continue
             row = {**common, "kind": "kpi", "name": name, "type": typ or "all", "unit": unit,
                    **dict(zip(("mean", "p10", "p50", "p90"), _q(values)))}
-            ref = _kpi_values(base, name, typ)
+            ref = _kpi_values(base, name, typ, window)
             if ref is not None:
                 row.update(zip(("diff_mean", "diff_p10", "diff_p50", "diff_p90"),
                                _q(values - ref)))

@@ -72,3 +72,24 @@ def test_different_horizons_are_said_on_the_cover(files, tmp_path):
     pdf = write_comparison_pdf(_comparison(files), tmp_path / "c.pdf", "en")
     cover = PdfReader(pdf).pages[0].extract_text().replace("\n", " ")
     assert "A 2023-01–2027-12, B 2023-01–2027-12, C 2023-01–2028-12" in cover
+
+
+def test_kpis_compare_over_the_months_all_scenarios_share(files):
+    """C is A with a year more: over the shared months it is A (common random numbers), so its
+    KPI differences are ~0, while its own full-horizon totals are larger."""
+    from simulator.analysis.common_months import shared_window
+    from simulator.analysis.compare import comparison_table
+
+    comp = _comparison([files[0], files[2]], n=20)
+    assert shared_window([m.scenario for m in comp.members]) == (
+        comp.members[0].scenario.start, comp.members[0].scenario.end)
+    table = comparison_table(comp).set_index(["label", "kind", "name", "type"])
+    for name in ("idle_p_months", "unmet_p_months", "electricity_cost_mcny"):
+        typ = "all"
+        row = table.loc[("B", "kpi", name, typ)]
+        assert abs(row["diff_mean"]) <= 1e-6 * max(1.0, abs(row["mean"])), name
+    full_a = comp.members[0].ensemble.reduced.kpis["idle_p_months"].sum(axis=1).mean()
+    full_b = comp.members[1].ensemble.reduced.kpis["idle_p_months"].sum(axis=1).mean()
+    assert full_b > full_a  # the extra year is idle capacity the table leaves out
+    assert table.loc[("B", "kpi", "idle_p_months", "all"), "mean"] == pytest.approx(
+        table.loc[("A", "kpi", "idle_p_months", "all"), "mean"], rel=1e-6)

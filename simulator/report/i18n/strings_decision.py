@@ -63,9 +63,9 @@ DECISION_STRINGS: dict[str, tuple[str, str]] = {
     "c_by_end_short": ("（期末 {p}）", "(by end {p})"),
     "c_unclear": ("无明显差异", "no clear difference"),
     "l_by_scenario": ("颜色 = 情景", "colour = scenario"),
-    "c_horizons": ("注意：各情景模拟期不同（{items}），累计指标包含多出的月份，不可直接比较。",
-                   "Note: the horizons differ ({items}); totals include the extra months and "
-                   "do not compare directly."),
+    "c_horizons": ("注意：各情景模拟期不同（{items}）；累计指标只按共同的月份比较。",
+                   "Note: the horizons differ ({items}); the totals compare the months all "
+                   "scenarios share."),
     "s_axis_base": ("横轴从基准值展开，不从零开始", "the axis spreads from the base, not from zero"),
     "sw_pmet_flat": ("达成概率在扫描的每一点都是 {p}：请看缺口。", "P(met) is {p} at every point of "
                      "the sweep: see the gap."),
