@@ -37,7 +37,7 @@ def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
             ens = run_ensemble(s, settings.replications, settings.seed, ex, workers=count,
                                progress=bar)
-        report = None if no_report else _report_writer()
+        report = None if no_report else report_writer()
         extra, result = with_hindcast(report, ens, obs)
         write_run(ens, out, scenario_file=str(scenario), extra=extra,
                   overrides=settings.overrides, command=command_line(), kind="hindcast")
@@ -79,33 +79,37 @@ def read_observations(file: Optional[Path]):
     return load_observations(file)
 
 
-def with_hindcast(extra, ens, obs):
-    """`extra` (a run directory writer, or None) followed by the hindcast's files, and the
-    Hindcast; (extra, None) when there are no observations."""
+def with_hindcast(report, ens, obs):
+    """The run directory's extra writer: the report (`report(pages)` makes it, or None for no
+    report), with the hindcast's pages in it, then hindcast.csv and hindcast.pdf; and the
+    Hindcast (None when there are no observations)."""
     if obs is None:
-        return extra, None
+        return (report(()) if report is not None else None), None
     from simulator.analysis.hindcast import hindcast as score
     from simulator.output.hindcast_table import write_hindcast_csv
 
     result = score(ens, obs)
 
     def write(tmp: Path) -> None:
-        from simulator.report.hindcast import write_hindcast_pdf
+        from simulator.report.hindcast import hindcast_pages, write_hindcast_pdf
 
-        if extra is not None:
-            extra(tmp)
+        if report is not None:
+            report((hindcast_pages(result, obs.name),))(tmp)
         write_hindcast_csv(result, tmp)
         write_hindcast_pdf(result, obs.name, tmp / "hindcast.pdf")
 
     return write, result
 
 
-def _report_writer():
-    def write(tmp: Path) -> None:
-        from simulator.report import write_report
+def report_writer(lang=None, png: bool = False):
+    """`make(pages)`: a writer of report.pdf (with `pages` added) into a run directory."""
+    def make(pages):
+        def write(tmp: Path) -> None:
+            from simulator.report import write_report
 
-        write_report(tmp)
-    return write
+            write_report(tmp, lang=lang, png=png, extra_pages=tuple(pages))
+        return write
+    return make
 
 
 def print_hindcast(h, scenario: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Optional
 
@@ -13,7 +12,8 @@ from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS,
                                SET, WORKERS, Lang, _count, _err, _overrides, _progress, _state,
                                app, bounded, command_line, guarded, lang_code, out_option,
                                output_path, prepare)
-from simulator.cli.hindcast import OBSERVATIONS, print_hindcast, read_observations, with_hindcast
+from simulator.cli.hindcast import (OBSERVATIONS, print_hindcast, read_observations, report_writer,
+                                   with_hindcast)
 from simulator.errors import Problem, ScenarioError
 
 PNG = typer.Option(False, "--png", help="Also write each chart as charts/<name>.png.")
@@ -116,8 +116,8 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         bounded(s, settings, workers)
         out = output_path(out, default_out(scenario.stem, settings), "run", [scenario])
         ens = _run_ensemble(s, settings, workers, scheduler, quiet)
-        extra = None if no_report else _report_writer(lang_code(lang), png)
-        extra, scored = with_hindcast(extra, ens, obs)
+        report = None if no_report else report_writer(lang_code(lang), png)
+        extra, scored = with_hindcast(report, ens, obs)
         write_run(ens, out, scenario_file=str(scenario), extra=extra,
                   overrides=settings.overrides, command=command_line())
     _print_targets(ens)
@@ -125,14 +125,6 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
     if scored is not None:
         print_hindcast(scored, scenario)
     print(f"wrote {out}/")
-
-
-def _report_writer(lang: Optional[str], png: bool = False):
-    def write(tmp: Path) -> None:
-        from simulator.report import write_report
-
-        write_report(tmp, lang=lang, png=png)
-    return write
 
 
 @app.command()

@@ -54,3 +54,23 @@ def test_problems_in_both_files_come_back_at_once(tmp_path):
     lines = res.stderr.splitlines()
     assert any(line.startswith(f"{scenario}:2:6: end: ") for line in lines), lines
     assert f"{bad}:2:15: observations: must not be empty" in lines, lines
+
+
+def test_run_with_observations_puts_the_hindcast_in_the_report(tmp_path):
+    """`capsim run --observations` adds the hindcast's pages to report.pdf (issue 16 item 4)."""
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "run"
+    res = subprocess.run([sys.executable, "-m", "simulator", "run",
+                          str(root / "scenarios" / "dianjun-baseline.yaml"), "-n", "20",
+                          "--observations", str(root / "observations" / "yichang-2023-2025.yaml"),
+                          "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    pages = [p.extract_text() for p in PdfReader(out / "report.pdf").pages]
+    assert any(p.startswith("Hindcast:") or "\nHindcast:" in p for p in pages)
+    assert any("The forecast against the reports" in p for p in pages)
+    assert (out / "hindcast.pdf").is_file() and (out / "hindcast.csv").is_file()

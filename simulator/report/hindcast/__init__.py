@@ -4,6 +4,6 @@
 - `document`: the pages (summary with the verdict and tables, fans with sources as footnotes).
 """
 
-from simulator.report.hindcast.document import write_hindcast_pdf
+from simulator.report.hindcast.document import hindcast_pages, write_hindcast_pdf
 
-__all__ = ["write_hindcast_pdf"]
+__all__ = ["hindcast_pages", "write_hindcast_pdf"]

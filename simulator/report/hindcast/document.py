@@ -43,6 +43,18 @@ def write_hindcast_pdf(h, observations_name: str, path: str | os.PathLike) -> Pa
     return Path(path)
 
 
+def hindcast_pages(h, observations_name: str):
+    """The hindcast's pages as a page function `(doc, res) -> None` of the run report: the run's
+    report.pdf then says how good the forecast was (in English, as hindcast.pdf)."""
+    def pages(doc, res) -> None:
+        marks = {sc.obs.id: f"[{i}]" for i, sc in enumerate(h.scored, 1)}
+        doc.add(_summary(h, observations_name, marks, f"Hindcast: {_name(h.scenario)}"))
+        fans = _fans(h, marks)
+        for k in range(0, len(fans), FANS_PER_PAGE):
+            doc.add(_fan_page(h, fans[k:k + FANS_PER_PAGE]))
+    return pages
+
+
 def _name(s) -> str:
     return f"{s.name} ({s.name_en})" if s.name_en else s.name
 

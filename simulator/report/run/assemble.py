@@ -25,19 +25,22 @@ def meta_of(res: Results) -> Meta:
 
 
 def render(res: Results, pdf_path: Path, charts_dir: Path | None = None,
-           entries: tuple[str, ...] = RUN_PAGES) -> Path:
-    """Draw the report of `res` to `pdf_path` and its charts to `charts_dir` (if given).
+           entries: tuple[str, ...] = RUN_PAGES, extra_pages: tuple = ()) -> Path:
+    """Draw the report of `res` to `pdf_path` and its charts to `charts_dir` (if given);
+    `extra_pages`: more page functions `(doc, res) -> None` after the registered ones (e.g. the
+    hindcast's, when the run was scored against observations).
 
     A failure leaves the previous PDF and charts folder whole (see `Document.write`).
     """
     with Document(meta_of(res)) as doc:
-        for pages in page_functions(entries):
+        for pages in [*page_functions(entries), *extra_pages]:
             pages(doc, res)
         doc.write(pdf_path, charts_dir)
     return Path(pdf_path)
 
 
-def write_report(run_dir: str | os.PathLike, lang: str | None = None, png: bool = False) -> Path:
+def write_report(run_dir: str | os.PathLike, lang: str | None = None, png: bool = False,
+                 extra_pages: tuple = ()) -> Path:
     """Draw `report.pdf` (and with `png`, `charts/*.png`) in a run directory from its saved
     results.
 
@@ -48,4 +51,5 @@ def write_report(run_dir: str | os.PathLike, lang: str | None = None, png: bool 
 
     run_dir = Path(run_dir)
     res = Results.from_run(read_run(run_dir), lang)
-    return render(res, run_dir / "report.pdf", run_dir / "charts" if png else None)
+    return render(res, run_dir / "report.pdf", run_dir / "charts" if png else None,
+                  extra_pages=extra_pages)
