@@ -98,7 +98,8 @@ def payback(cash: np.ndarray, axis: int = 1) -> np.ndarray:
 
 def operator_money(r) -> dict[str, np.ndarray]:
     """Per replication and operator: monthly cash flow (R, H, O), NPV (R, O), payback (R, O),
-    utilisation and break-even utilisation (R, O), and totals of each component (R,)."""
+    utilisation and break-even utilisation (R, O), totals of each component (R,) and each
+    component per operator (`by_operator`, (R, O))."""
     c = r.compiled
     names, of = operators(c)
     O = len(names)
@@ -107,16 +108,21 @@ def operator_money(r) -> dict[str, np.ndarray]:
                                 np.zeros(a.shape[:2]) for o in range(O)], axis=2)
     cash = group(sum(flows.values()))
     totals = {k: seq_sum(seq_sum(v, 2), 1) for k, v in flows.items()}
+    by_operator = {k: seq_sum(group(v), 1) for k, v in flows.items()}  # (R, O) each
+    R = cash.shape[0]
+    by_operator.update(resale=np.zeros((R, O)), purchase=np.zeros((R, O)))
     if c.market.spill.any():
         plat = platform_flows(r)
         cash[:, :, O - 1] += plat["resale"] + plat["purchase"]
         totals.update({k: seq_sum(v, 1) for k, v in plat.items()})
+        for k, v in plat.items():
+            by_operator[k][:, O - 1] = seq_sum(v, 1)
     else:
-        totals.update(resale=np.zeros(cash.shape[0]), purchase=np.zeros(cash.shape[0]))
+        totals.update(resale=np.zeros(R), purchase=np.zeros(R))
     rate = c.scenario.money.discount_rate if c.scenario.money is not None else 0.08
     util, breakeven = _utilisation(r, flows, group)
     return {"cash": cash, "npv": npv(cash, rate), "payback": payback(cash), "util": util,
-            "breakeven": breakeven, "totals": totals}
+            "breakeven": breakeven, "totals": totals, "by_operator": by_operator}
 
 
 def _utilisation(r, flows, group) -> tuple[np.ndarray, np.ndarray]:

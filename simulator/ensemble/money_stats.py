@@ -35,6 +35,7 @@ class MoneyReduced:
     util: np.ndarray  # (R, O) busy / installed P-months
     breakeven: np.ndarray  # (R, O) utilisation at which income covers costs
     totals: dict  # component -> (R,) [million CNY], signed as received
+    by_operator: dict  # component -> (R, O) [million CNY], signed as received
     settle_p_fx: np.ndarray  # (H, N_entries, F, T) local P-months, sum over R [P/FIXED_P]
     settle_cny_fx: np.ndarray  # (H, N_entries, F, T) rent, sum over R [CNY/FIXED_CNY]
     market_p_fx: np.ndarray  # (H, F, T) sold outside, sum over R [P/FIXED_P]
@@ -54,6 +55,7 @@ def reduce_money(r) -> tuple[MoneyReduced | None, dict]:
     red = MoneyReduced(
         cum=np.cumsum(o["cash"], axis=1).astype(np.float32), npv=o["npv"],
         payback=o["payback"], util=o["util"], breakeven=o["breakeven"], totals=o["totals"],
+        by_operator=o["by_operator"],
         settle_p_fx=mk.settle_p_fx, settle_cny_fx=mk.settle_cny_fx,
         market_p_fx=np.rint(mk.market_p * FIXED_P).astype(np.int64).sum(axis=0))
     return red, kpis
@@ -68,6 +70,8 @@ def combine_money(parts: list) -> MoneyReduced | None:
         cum=cat("cum"), npv=cat("npv"), payback=cat("payback"), util=cat("util"),
         breakeven=cat("breakeven"),
         totals={k: np.concatenate([p.totals[k] for p in parts]) for k in parts[0].totals},
+        by_operator={k: np.concatenate([p.by_operator[k] for p in parts])
+                     for k in parts[0].by_operator},
         settle_p_fx=sum(p.settle_p_fx for p in parts),
         settle_cny_fx=sum(p.settle_cny_fx for p in parts),
         market_p_fx=sum(p.market_p_fx for p in parts))
@@ -116,6 +120,7 @@ def money_summary(c, red) -> dict | None:
             "payback_p90": _month(c, pq[2]),
             "probability_payback": _r(np.isfinite(mr.payback[:, o]).mean()),
             "utilization": _band(mr.util[:, o]), "breakeven_utilization": _band(mr.breakeven[:, o]),
+            "components_mcny": _components(mr.by_operator, o),
             "cumulative_mcny": {q: [_r(x) for x in cq[i]] for i, q in enumerate(("p10", "p50",
                                                                                  "p90"))}})
     money = c.scenario.money
@@ -125,6 +130,16 @@ def money_summary(c, red) -> dict | None:
                           "revenue_mcny (kinds rent, market, spillover_resale) and "
                           "spillover_cost_mcny (kind spillover_purchase)",
             "totals": totals, "operators": ops}
+
+
+def _components(by_operator: dict, o: int) -> dict:
+    """Operator o's money by component (the names of `totals`), each P10/P50/P90 and mean;
+    costs as positive amounts, like the totals."""
+    out = {}
+    for name, parts in TOTALS:
+        v = sum(by_operator[p][:, o] for p in parts)
+        out[name] = _band(-v + 0.0 if name in COST_TOTALS else v)
+    return out
 
 
 def settlement_table(c, red):

@@ -179,6 +179,9 @@ def _resolve_phase(s, f, p, cat):
     if p.power_kw is None and p.type not in f.power_kw_per_p and all(e.power_kw is not None
                                                                      for e, _ in entries):
         update["power_kw"] = sum(n * e.power_kw for e, n in entries)
+    lives = [e.lifetime_months for e, _ in entries]
+    if p.lifetime_months is None and p.retire is None and None not in lives:
+        update["lifetime_months"] = int(min(lives))  # the first units to age out retire it
     return p.model_copy(update=update)
 
 
@@ -208,6 +211,7 @@ def dump(s: Scenario, **kw) -> dict:
 
 def _derived(s: Scenario, f, p) -> dict:
     """The capacity, power and capex a phase in units would have if it gave none, as dumped."""
-    bare = p.model_copy(update={"capacity": {}, "power_kw": None, "capex": None})
+    bare = p.model_copy(update={"capacity": {}, "power_kw": None, "capex": None,
+                                "lifetime_months": None})
     return _resolve_phase(s, f, bare, catalogue(s)).model_dump(
-        mode="json", include={"capacity", "power_kw", "capex"})
+        mode="json", include={"capacity", "power_kw", "capex", "lifetime_months"})

@@ -64,6 +64,9 @@ class HardwareEntry(_Strict):
     """IT power per unit with its share of the server [kW]"""
     capex_cny: MaybeNumber = None
     """purchase cost per unit with its server share [CNY]"""
+    lifetime_months: MaybeNumber = None
+    """service life of a unit before it is retired [months]; unknown: the phase's own
+    `lifetime_months`, else `defaults.lifetime_months`, else it never retires"""
     sources: dict[str, str] = {}
     """where each number comes from, by field name"""
     note: str | None = None

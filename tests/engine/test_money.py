@@ -63,3 +63,19 @@ def test_npv_discounts_by_month(rate):
     o = one_site({"discount_rate": rate})
     cash = np.r_[-0.91, np.full(23, 0.09)]
     assert_allclose(o["npv"][0, 0], sum(c * (1 + rate) ** (-k / 12) for k, c in enumerate(cash)))
+
+
+def test_each_operator_has_its_components_and_they_add_up_to_the_totals():
+    """Money per operator by component (rent, market, electricity, opex, capex, ...): summed
+    over the operators each is the total, and per operator they add up to its cash flow."""
+    import simulator as sim
+
+    from pathlib import Path
+
+    s = sim.load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "dianjun-market.yaml")
+    o = operator_money(sim.simulate(s, seed=3))
+    for k, total in o["totals"].items():
+        assert_allclose(o["by_operator"][k].sum(axis=1), total, rtol=1e-9, atol=1e-9)
+    cash = sum(o["by_operator"].values())  # (R, O)
+    assert_allclose(cash, o["cash"].sum(axis=1), rtol=1e-9, atol=1e-6)
+    assert (o["by_operator"]["capex"] <= 0).all() and (o["by_operator"]["rent"] >= 0).all()

@@ -161,3 +161,19 @@ def test_demand_of_a_type_another_pool_serves_is_not_warned_as_unservable():
     warns = []
     scenario_from_dict(d, warns)
     assert not any("can never be served" in w.message for w in warns)
+
+
+def test_a_catalogue_entry_s_lifetime_retires_the_phase_that_holds_it():
+    """`lifetime_months` per catalogue entry (here set by the scenario over the shipped entry):
+    a phase in units of it, online 2024-01 with 12 months of life, is gone from 2025-01."""
+    from simulator.engine.processes import simulate
+
+    d = _d([{"hardware": {"h800-sxm": 1000}, "type": "ai", "online": "2024-01"}])
+    d["hardware"] = {"h800-sxm": {"lifetime_months": 12}}
+    s = scenario_from_dict(d)
+    assert s.facilities[0].phases[0].lifetime_months == 12
+    cap = simulate(s, seed=1).capacity_p[0, :, 0, 0]  # (months,) of facility f, type ai
+    assert cap[11] == pytest.approx(989.0) and cap[12] == 0.0
+    # a phase's own lifetime wins over the catalogue's
+    d["facilities"][0]["phases"][0]["lifetime_months"] = 6
+    assert scenario_from_dict(d).facilities[0].phases[0].lifetime_months == 6
