@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator.analysis.compare import Comparison, comparison_table, diff_table
-from simulator.output.naming import default_compare_out  # noqa: F401  (its old home)
 from simulator.output.run_dir import write_csv
 
 

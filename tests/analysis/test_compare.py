@@ -12,7 +12,7 @@ import pytest
 import simulator as sim
 from simulator.analysis.compare import (COLUMNS, Change, assumptions_diff, comparison_table,
                                         diff_table, flatten, run_comparison, show)
-from simulator.output.analysis_dirs import default_compare_out as default_out
+from simulator.output.naming import default_compare_out as default_out
 from simulator.output.analysis_dirs import write_comparison_tables as write_tables
 from simulator.report import strict_glyphs
 from simulator.report.compare.document import write_comparison_pdf

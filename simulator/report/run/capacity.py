@@ -1,4 +1,4 @@
-"""Capacity against targets (stacked by facility, with the pipeline) and the gap to each target."""
+"""Capacity against targets, stacked by facility, with what is under construction and planned."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from simulator.report.axes import (deadline_line, legend, month_axis, number_axis, step_fill, step_line,
-                   titles)
+from simulator.report.axes import deadline_line, month_axis, number_axis, step_fill, titles
 from simulator.report.data import MONTH, Results, to_x
-from simulator.report.i18n.text import band, cap, wrap
+from simulator.report.i18n.text import cap, wrap
 
 UC_COLOR, PLANNED_COLOR, BAND_COLOR, TARGET_COLOR = "#8C8C8C", "#BDBDBD", "#222222", "#C00000"
 GAP_COLOR = "#E69F00"
@@ -142,53 +141,3 @@ def _target(ax, months, mark: TargetMark):
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none",
                           alpha=0.85))
     return line
-
-
-# ---------------------------------------------------------------------------- gap fan
-@dataclass
-class GapData:
-    """Target minus capacity over time for one target: P10-P90 band and P50."""
-
-    months: np.ndarray  # month starts [decimal years]
-    gap: pd.DataFrame  # p10, p50, p90 [P]; positive = short
-    by: float  # deadline month [decimal years]
-    title: str = ""
-    note: str = ""
-    ylabel: str = "P"
-    labels: dict = field(default_factory=dict)
-
-
-def gap_data(res: Results, row: dict) -> GapData:
-    t = res.t
-    c = res.band("capacity_p", row["type"])
-    tp = row["target_p"]
-    gap = pd.DataFrame({"p10": tp - c["p90"], "p50": tp - c["p50"], "p90": tp - c["p10"]},
-                       index=c.index)
-    note = t.semi.join([
-        f"{t('cap_deadline')} {band(row['capacity_p50'], row['capacity_p10'], row['capacity_p90'], cap)}",
-        f"{t('gap')} {band(row['gap_p50'], row['gap_p10'], row['gap_p90'], cap)}",
-        f"{t('p_met')} {t.pct(row['probability_met'])}"]) + t.paren(t("q_note"))
-    return GapData(res.months, gap, to_x(row["by"]),
-                   t("t_gap", label=res.type_label(row["type"]), target=cap(tp), by=row["by"]),
-                   note, t("unit_gap"),
-                   {"p50": t("l_gap_p50"), "band": t("l_gap_band"),
-                    "deadline": t("l_deadline", by=row["by"]), "zero": t("l_met_line")})
-
-
-def plot_gap(ax, data: GapData, *, legend_at: str | None = "right"):
-    """The gap to a target as a fan: P10-P90 band, P50 line, zero line, deadline. Returns ax."""
-    m, g = data.months, data.gap
-    step_fill(ax, m, g["p10"], g["p90"], color=GAP_COLOR, alpha=0.3, linewidth=0,
-              label=data.labels.get("band"))
-    step_line(ax, m, g["p50"], color=TARGET_COLOR, linewidth=2.0, label=data.labels.get("p50"))
-    ax.axhline(0, color="#222222", linewidth=1.0, label=data.labels.get("zero"))
-    deadline_line(ax, data.by, data.labels.get("deadline"))
-    lo, hi = float(min(g["p10"].min(), 0)), float(max(g["p90"].max(), 0))
-    pad = (hi - lo) * 0.08 or 1.0
-    ax.set_ylim(lo - pad, hi + pad)
-    month_axis(ax, m)
-    number_axis(ax)
-    ax.set_ylabel(data.ylabel)
-    titles(ax, data.title, data.note)
-    legend(ax, legend_at, fontsize=9)
-    return ax
