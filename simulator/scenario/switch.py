@@ -49,9 +49,26 @@ def unit_values(s, f, typ: str, hw: str) -> UnitValues:
 
 
 def holders(s, hw: str) -> list[str]:
-    """The compute types of the phases and streams that hold `hw`."""
-    out = [p.type for f in s.facilities for p in f.phases if hw in p.hardware]
-    return out + [st.type for st in s.pipeline if st.hardware == hw]
+    """The compute types of the phases and streams that hold `hw`, at the outset or after
+    switches (a switch to h20 makes h20 held by what held its `from`)."""
+    held = {}
+    for f in s.facilities:
+        for p in f.phases:
+            for h in p.hardware:
+                held.setdefault(h, set()).add(p.type)
+    for st in s.pipeline:
+        if st.hardware:
+            held.setdefault(st.hardware, set()).add(st.type)
+    switches = [e.switch for e in s.events if e.switch is not None]
+    changed = True
+    while changed:  # at most one round per switch
+        changed = False
+        for sw in switches:
+            new = held.get(sw.from_, set()) - held.get(sw.to, set())
+            if new:
+                held.setdefault(sw.to, set()).update(new)
+                changed = True
+    return sorted(t for t in held.get(hw, set()) if t is not None)
 
 
 # ---------------------------------------------------------------- checks
