@@ -104,7 +104,10 @@ def blocks(res: Results) -> list[Block]:
     ev_rows = [[shorten(res.event_name(e), 40), t.pct(e.probability),
                 t("v_window", a=format_month(e.window.from_), b=format_month(e.window.to)),
                 _event_effect(res, e)] for e in s.events]
-    events = Block(t("a_events"), [t("c_event"), t("c_p"), t("c_window"), t("c_delay")],
+    changes = any(e.switch is not None or (e.delay is None and e.capacity_factor is not None)
+                  for e in s.events)  # then the last column holds more than a delay
+    effect = t.pick("影响", "Effect", "Effect") if changes else t("c_delay")
+    events = Block(t("a_events"), [t("c_event"), t("c_p"), t("c_window"), effect],
                    ev_rows, ["left", "right", "left", "left"])
     return [b for b in (types, econ, facilities, tenants, events) if b.rows]
 
