@@ -125,3 +125,40 @@ def test_a_stream_size_in_p_is_converted_to_units_of_its_hardware():
     r = simulate_batch(c, 1, range(20))
     on = ((r.phase_online[:, c.pipeline.slots[0]]) <= 23).sum(axis=1)
     assert_allclose(r.pipeline["capacity_p"][:, 23, AI], 98.9 * on)
+
+
+def test_switches_give_the_same_numbers_whatever_the_batch():
+    import pandas as pd
+
+    from simulator.ensemble.run import run_ensemble
+
+    st = {"id": "city", "type": "ai", "hardware": "h800-sxm", "probability_built": 0.8,
+          "window": {"from": "2024-01", "to": "2024-12"}, "rate_per_year": 12,
+          "size": {"min": 100, "mode": 500, "max": 2000, "unit": "units"},
+          "build_months": {"min": 2, "mode": 4, "max": 9}}
+    events = [{"id": "bis", "probability": 0.7, "window": {"from": "2024-02", "to": "2024-08"},
+               "switch": {"from": "h800-sxm", "to": "h20", "units_factor": 1.5},
+               "capacity_factor": 0.9, "types": ["ai"]},
+              {"id": "licence", "probability": 0.5, "window": {"from": "2024-06", "to": "2025-01"},
+               "switch": {"from": "h20", "to": "ascend-910b"}}]
+    d = engine_dict([ANCHOR], pipeline=[st], events=events, hardware=HARDWARE)
+    d["compute_types"] = TYPES
+    s = scenario_from_dict(d)
+    one, many = run_ensemble(s, 24, 4, batch_size=1), run_ensemble(s, 24, 4, batch_size=11)
+    pd.testing.assert_frame_equal(one.monthly, many.monthly, check_exact=True)
+    assert_allclose(one.reduced.shock_effects, many.reduced.shock_effects)
+
+
+def test_precision_of_hardware_phases_after_a_stream_booked_to_an_earlier_facility():
+    # the stream's slots are phases of `anchor` (the first facility), so the hardware phase of
+    # `new` comes after them: its FP32 is still 1000 x 67 TFLOPS = 67P
+    st = {"id": "city", "type": "ai", "facility": "anchor", "rate_per_year": 6,
+          "window": {"from": "2024-01", "to": "2024-12"},
+          "size": {"min": "10P", "mode": "10P", "max": "10P"}, "build_months": 3}
+    new = {"id": "new", "phases": [{"hardware": {"h800-sxm": 1000}, "type": "ai",
+                                    "online": "2023-06"}]}
+    d = engine_dict([ANCHOR, new], pipeline=[st], hardware=HARDWARE)
+    d["compute_types"] = TYPES
+    r = simulate(scenario_from_dict(d), 0)
+    f = r.compiled.facilities.index("new")
+    assert_allclose(r.precision_p[0, :, f, FP32], 67.0)
