@@ -28,7 +28,8 @@ import numpy as np
 
 from simulator.engine.draws import actor_key
 from simulator.engine.pipeline_switch import SwitchArrays, compile_switch
-from simulator.scenario.hardware import TFLOPS_PER_P, catalogue, pool_precision, resolve_phase, unit_peak
+from simulator.scenario.hardware import (TFLOPS_PER_P, catalogue, pool_precision, resolve_phase,
+                                         unit_peak)
 from simulator.scenario.schema import Facility, Phase, Scenario
 
 TAIL = 1e-6  # P(more announcements than slots) stays below this, per stream and replication
@@ -93,7 +94,8 @@ def stream_size(s: Scenario, stream) -> tuple[float, float, float]:
     size = stream.size
     per = 1.0
     if stream.hardware and size.unit == "P":
-        per = unit_peak(catalogue(s)[stream.hardware], pool_precision(s, stream.type)) / TFLOPS_PER_P
+        entry = catalogue(s)[stream.hardware]
+        per = unit_peak(entry, pool_precision(s, stream.type)) / TFLOPS_PER_P
     return (size.min / per, size.mode / per, size.max / per)
 
 

@@ -3,10 +3,11 @@
 Every phase that holds catalogue hardware (a declared phase with `hardware:`, or a slot of a
 stream with `hardware:`, compiled as 1 unit that the drawn size multiplies) keeps its units per
 hardware id. When a switch hits a phase not yet online that holds `from` (declared, or a
-project announced before or after the shock: `from` can no longer be bought), its `from` units become units x units_factor of `to`, and its
-capacity, capacity at each precision, IT power and capex are recomputed from its units with the
-values per unit of `scenario.switch.unit_values` (the facility's per-P rates of the type, else
-the catalogue, else the defaults per P, as a phase in units is resolved).
+project announced before or after the shock: `from` can no longer be bought), its `from` units
+become units x units_factor of `to`, and its capacity, capacity at each precision, IT power and
+capex are recomputed from its units with the values per unit of `scenario.switch.unit_values`
+(the facility's per-P rates of the type, else the catalogue, else the defaults per P, as a
+phase in units is resolved).
 
 Order with capacity_factor: in one event the switch comes first and the factor then scales the
 new hardware's capacity; a factor of an earlier event stays on the phase (`factor`, the product
@@ -24,8 +25,9 @@ from simulator.scenario.schema_counting import PRECISIONS
 from simulator.scenario.switch import unit_values
 
 EFFECTS = ("delayed_p", "cut_p", "switch_p", "switch_mw", "switch_mcny")
-"""What `effects` (R, E, 5) holds per shock: capacity delayed and cut by a factor [P]; the change
-a switch made to capacity [P], site power (IT x PUE) [MW] and capex [million CNY] (after - before)."""
+"""What `effects` (R, E, 5) holds per shock: capacity delayed and cut by a factor [P]; the
+change a switch made to capacity [P], site power (IT x PUE) [MW] and capex [million CNY]
+(after - before)."""
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ def check_switch(found, ei: int, e) -> None:
     if not types:
         found.warns.append(Problem(f"no phase or stream holds {sw.from_!r}: the switch changes "
                                    f"nothing", loc=loc + ("from",),
-                                   hint="give phases hardware: {id: units} or streams hardware: id"))
+                                   hint="give phases hardware: {id: units} or streams "
+                                        "hardware: id"))
     for typ in dict.fromkeys(types):
         prec = pool_precision(s, typ) if typ in s.compute_types else None
         if prec is not None and unit_peak(new, prec) <= 0:
