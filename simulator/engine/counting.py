@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.engine.pipeline import with_pipeline
 from simulator.engine.record import seq_sum
 from simulator.scenario.hardware import TFLOPS_PER_P, catalogue, pool_precision, unit_peak, uses_counting
 from simulator.scenario.schema_counting import (PRECISIONS, CountPrecision, CountTypes,
@@ -74,7 +75,7 @@ def _phase_precision(c) -> np.ndarray:
     cat = catalogue(s)
     factors = np.array([type_factors(s, t) for t in c.types]).reshape(len(c.types), -1)
     out = c.phase_capacity @ factors  # (P, K)
-    phases = [p for f in s.facilities for p in f.phases]
+    phases = [p for f in with_pipeline(s) for p in f.phases]  # the compiled phases, in order
     for i, p in enumerate(phases):
         if p.hardware:
             out[i] = [sum(n * unit_peak(cat[hw], k) for hw, n in p.hardware.items()) / TFLOPS_PER_P
@@ -84,9 +85,10 @@ def _phase_precision(c) -> np.ndarray:
 
 def _phase_kw(c) -> np.ndarray | None:
     s = c.scenario
-    phases = [(fi, p) for fi, f in enumerate(s.facilities) for p in f.phases]
-    if not any(p.power_kw is not None for _, p in phases):
-        return None
+    phases = [(fi, p) for fi, f in enumerate(with_pipeline(s)) for p in f.phases]
+    switches = c.pipeline is not None and c.pipeline.switch is not None
+    if not switches and not any(p.power_kw is not None for _, p in phases):
+        return None  # (with a switch, the pipeline state keeps every phase's power)
     out = c.phase_capacity * c.power_kw_per_p[c.phase_facility]  # (P, T)
     for i, (fi, p) in enumerate(phases):
         if p.power_kw is not None:

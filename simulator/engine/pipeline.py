@@ -7,8 +7,10 @@ P(Poisson(mean) > k) < TAIL (1e-6), mean = rate x window months / 12. Slot k of 
 k-th announcement; a replication that would announce more than K projects (probability < 1e-6)
 keeps the first K. Slot phases are ordinary phases of the compiled scenario (ids
 `<facility>.<stream>-<n>`, n from 1): of the named facility, or of a new facility with the
-stream's id, placed after the declared facilities. Each holds 1P of the stream's type; the drawn
-size multiplies it per replication (`state.PipelineState.cap`).
+stream's id, placed after the declared facilities. Each holds 1P of the stream's type, or, for
+a stream with `hardware`, 1 unit of it (resolved as a phase in units: capacity, power, capex);
+the drawn size (P, or units: a size in P is converted to units) multiplies it per replication
+(`state.PipelineState.cap`). Events' hardware switches: `pipeline_switch`.
 
 Draws (common random numbers): slot k of stream s draws from its own actor key
 `pipeline:<s>#<k>`, whatever else the scenario holds: draw 0 its build time (as any phase),
@@ -25,6 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.engine.draws import actor_key
+from simulator.engine.pipeline_switch import SwitchArrays, compile_switch
+from simulator.scenario.hardware import (TFLOPS_PER_P, catalogue, pool_precision, resolve_phase,
+                                         unit_peak)
 from simulator.scenario.schema import Facility, Phase, Scenario
 
 TAIL = 1e-6  # P(more announcements than slots) stays below this, per stream and replication
@@ -63,19 +68,35 @@ def with_pipeline(s: Scenario) -> list:
     facs = list(s.facilities)
     index = {f.id: i for i, f in enumerate(facs)}
     for st in s.pipeline:
-        slots = [Phase(id=f"{st.id}-{n + 1}", capacity={st.type: 1.0},
-                       build_months=st.build_months, start_when=st.start_when)
+        unit = {"hardware": {st.hardware: 1}, "type": st.type} if st.hardware else \
+            {"capacity": {st.type: 1.0}}
+        slots = [Phase(id=f"{st.id}-{n + 1}", build_months=st.build_months,
+                       start_when=st.start_when, **unit)
                  for n in range(slot_count(stream_mean(st)))]
         if not slots:
             continue
         if st.facility is not None:
             f = facs[index[st.facility]]
-            facs[index[st.facility]] = f.model_copy(update={"phases": f.phases + slots})
         else:
-            facs.append(Facility(id=st.id, name=st.name or st.id, name_en=st.name_en,
-                                 phases=slots))
-            index[st.id] = len(facs) - 1
+            f = Facility(id=st.id, name=st.name or st.id, name_en=st.name_en, phases=slots)
+            f = f.model_copy(update={"phases": []})
+            index[st.id] = len(facs)
+            facs.append(f)
+        if st.hardware:
+            slots = [resolve_phase(s, f, p) for p in slots]
+        facs[index[f.id]] = f.model_copy(update={"phases": f.phases + slots})
     return facs
+
+
+def stream_size(s: Scenario, stream) -> tuple[float, float, float]:
+    """min, mode, max of a project's size in what its slot holds: P, or units of its hardware
+    (a size in P divided by the P of one unit at the type's precision)."""
+    size = stream.size
+    per = 1.0
+    if stream.hardware and size.unit == "P":
+        entry = catalogue(s)[stream.hardware]
+        per = unit_peak(entry, pool_precision(s, stream.type)) / TFLOPS_PER_P
+    return (size.min / per, size.mode / per, size.max / per)
 
 
 @dataclass(frozen=True)
@@ -89,18 +110,20 @@ class PipelineArrays:
     slot_stream: np.ndarray  # (P,) stream of a slot phase, -1 for a declared phase
     window: np.ndarray  # (S, 2) first month, last month
     rate_per_month: np.ndarray  # (S,) [1/month]
-    size: np.ndarray  # (S, 3) min, mode, max [P]
+    size: np.ndarray  # (S, 3) min, mode, max [P, or units of the stream's hardware]
     probability_built: np.ndarray  # (S,)
     gate_level: np.ndarray  # (S,) utilisation level of the approval gate, 0 for none
     gate_hold: np.ndarray  # (S,) months a project waits before it lapses
     gate_types: np.ndarray  # (S, T) bool: types whose utilisation the gate looks at
     event_factor: np.ndarray  # (E,) capacity_factor, 1 for none
     event_factor_types: np.ndarray  # (E, T) bool
+    switch: SwitchArrays | None = None  # the events' hardware switches, None without one
 
 
 def compile_pipeline(s: Scenario, types: tuple, phase_ids: tuple) -> PipelineArrays | None:
-    """Arrays of the streams and of the events' capacity factors (None if there are neither)."""
-    if not s.pipeline and all(e.capacity_factor is None for e in s.events):
+    """Arrays of the streams and of the events' capacity factors and hardware switches (None if
+    there are none of them)."""
+    if not s.pipeline and all(e.capacity_factor is None and e.switch is None for e in s.events):
         return None
     tix = {t: i for i, t in enumerate(types)}
     slot_stream = np.full(len(phase_ids), -1, dtype=np.intp)
@@ -120,7 +143,7 @@ def compile_pipeline(s: Scenario, types: tuple, phase_ids: tuple) -> PipelineArr
         window=np.array([(st.window.from_ - s.start, st.window.to - s.start)
                          for st in pl], dtype=float).reshape(-1, 2),
         rate_per_month=np.array([st.rate_per_year / 12.0 for st in pl], dtype=float),
-        size=np.array([(st.size.min, st.size.mode, st.size.max) for st in pl]).reshape(-1, 3),
+        size=np.array([stream_size(s, st) for st in pl]).reshape(-1, 3),
         probability_built=np.array([st.probability_built for st in pl], dtype=float),
         gate_level=np.array([g.utilization_below if g else 0.0 for g in gate], dtype=float),
         gate_hold=np.array([g.hold_months if g else 0 for g in gate], dtype=float),
@@ -128,7 +151,8 @@ def compile_pipeline(s: Scenario, types: tuple, phase_ids: tuple) -> PipelineArr
                             dtype=bool).reshape(-1, len(types)),
         event_factor=np.array([e.capacity_factor or 1.0 for e in s.events], dtype=float),
         event_factor_types=np.array([[t in e.factor_types for t in types] for e in s.events],
-                                    dtype=bool).reshape(-1, len(types)))
+                                    dtype=bool).reshape(-1, len(types)),
+        switch=compile_switch(s, types, with_pipeline(s)))
 
 
 def finish_phases(s: Scenario, pa: PipelineArrays, phases: dict) -> None:

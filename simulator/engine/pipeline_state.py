@@ -20,6 +20,11 @@ change state and before shocks hit):
 - capacity_factor: a shock multiplies the capacity of every phase of its types that is not yet
   online and is declared or already announced at the shock; later announcements are sized in
   the chips of their own time (the stream's size).
+- switch: every phase not yet online that holds the switch's `from` hardware gets its `to`
+  (`pipeline_switch`), before the same event's capacity_factor; projects announced after the
+  shock too (the `from` chips can no longer be bought). With a switch in the scenario
+  the state also keeps each phase's capacity at each precision, IT power and capex (R, P, ...),
+  which counting and the history then read.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from simulator.engine import counting
 from simulator.engine.draws import triangular, uniforms
 from simulator.engine.pipeline import COUNTS, DRAW_ABANDON, DRAW_BUILT, DRAW_GAP, DRAW_SIZE
+from simulator.engine.pipeline_switch import EFFECTS, apply_factor, apply_switch
 
 NEVER = np.inf
 ANNOUNCE = 0.05  # offset within a month (phases change at +0.0, shocks hit at +0.1)
@@ -47,7 +54,7 @@ class PipelineState:
         self.dropped_at = np.full((R, P), NEVER)
         self.abandon_frac = np.full((R, P), np.nan)  # where finite: abandoned during building
         self.size = np.ones((R, P))
-        self.effects = np.zeros((R, len(c.event_key), 2))  # P a shock delayed, P it cut [P]
+        self.effects = np.zeros((R, len(c.event_key), len(EFFECTS)))  # see pipeline_switch
         self.steps = []  # capacity factors applied: (month, reps, types, capacity before)
         for s, slots in enumerate(pa.slots):
             if slots.size:
@@ -55,6 +62,13 @@ class PipelineState:
         self.cap = c.phase_capacity[None] * self.size[:, :, None]  # (R, P, T) [P]
         self.c_capacity_sum = c.phase_capacity.sum(axis=1)  # (P,) [P]
         self.capacity_p = np.zeros((R, b.H, len(c.types)))  # pipeline capacity online [P]
+        if pa.switch is not None:  # what a switch recomputes, per replication
+            size = self.size[:, :, None]
+            self.units = pa.switch.units[None] * size  # (R, P, W) [units]
+            self.factor = np.ones((R, P))  # capacity factors that hit a phase in hardware
+            self.prec = c.counting.phase_precision[None] * size  # (R, P, K) [P]
+            self.kw = c.counting.phase_kw[None] * size  # (R, P, T) IT power [kW]
+            self.capex = c.phase_capex[None] * self.size  # (R, P) [million CNY]
         slots = np.flatnonzero(self.is_slot)
         b.ready[:, slots] = NEVER  # waits for its announcement and approval
         b.start[:, slots] = NEVER
@@ -87,16 +101,23 @@ class PipelineState:
         with np.errstate(invalid="ignore"):
             late = delayed & (b.delay[reps, e] > 0)[:, None]
         self.effects[reps, e, 0] = (late * self.cap[reps].sum(axis=2)).sum(axis=1)
+        hit = (b.online[reps] > month) & (self.announce_at[reps] <= month)  # (n, P)
+        if self.pa.switch is not None:  # projects announced later cannot buy `from` either
+            apply_switch(self, b, e, reps, month, (b.online[reps] > month)
+                         & (self.announce_at[reps] < b.H))
         factor = self.pa.event_factor[e]
         if factor == 1.0:
             return
-        hit = (b.online[reps] > month) & (self.announce_at[reps] <= month)  # (n, P)
         types = self.pa.event_factor_types[e]
         block = np.ix_(reps, np.arange(hit.shape[1]), types)
         self.steps.append((month, reps, types, self.cap[block].copy()))
         before = self.cap[reps][:, :, types].sum(axis=(1, 2))
-        self.cap[block] *= np.where(hit, factor, 1.0)[:, :, None]
+        phase_before = self.cap[reps].sum(axis=2)
+        mult = np.where(hit, factor, 1.0)
+        self.cap[block] *= mult[:, :, None]
         self.effects[reps, e, 1] = before - self.cap[reps][:, :, types].sum(axis=(1, 2))
+        if self.pa.switch is not None:
+            apply_factor(self, reps, types, mult, phase_before)
 
     @property
     def scale(self) -> np.ndarray:
@@ -108,6 +129,17 @@ class PipelineState:
     def record(self, b, m: int, online: np.ndarray) -> None:
         """Pipeline capacity online in month m, by type (R, T) [P]."""
         self.capacity_p[:, m] = b.by_facility_type(online & self.is_slot).sum(axis=1)
+
+    def record_counting(self, rec, c, m: int, online: np.ndarray) -> None:
+        """Month m's capacity at each precision and IT power (`counting.record_month`) of the
+        phases online (R, P), as drawn sizes, factors and switches left them."""
+        if self.pa.switch is None:
+            counting.record_month(rec, c, m, online * self.scale)
+            return
+        rec.precision_p[:, m] = np.add.reduceat(online[:, :, None] * self.prec,
+                                                c.facility_first_phase, axis=1)
+        rec.it_kw[:, m] = np.add.reduceat(online[:, :, None] * self.kw, c.facility_first_phase,
+                                          axis=1)
 
     def region_utilization(self, b, s: int, m: int) -> np.ndarray:
         """Utilisation of stream s's gate types in month m, all facilities (R,) [fraction]."""
@@ -136,8 +168,10 @@ class PipelineState:
             for i, when in enumerate((self.announce_at, self.approved_at, self.dropped_at,
                                       b.online)):
                 counts[:, s, i] = (when[:, slots] < H).sum(axis=1)
+        capex = self.capex if self.pa.switch is not None else b.c.phase_capex * self.size
         return {"phase_announced": self.announce_at, "phase_approved": self.approved_at,
                 "phase_dropped": self.dropped_at, "phase_cap": self.cap, "phase_size": self.size,
+                "phase_capex": capex,
                 "capacity_p": self.capacity_p, "counts": counts, "effects": self.effects,
                 "steps": self.steps}
 

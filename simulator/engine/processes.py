@@ -76,7 +76,10 @@ def step(b: Batch, m: int) -> None:
     if b.pipe is not None:
         b.pipe.record(b, m, online)
     res.capacity_p[:, m] = installed
-    counting.record_month(res, c, m, online if b.pipe is None else online * b.pipe.scale)
+    if b.pipe is None:
+        counting.record_month(res, c, m, online)
+    else:
+        b.pipe.record_counting(res, c, m, online)
 
     k = m - b.signed_at
     live = b.signed & (m < b.left_at) & (m <= c.tenant_until)

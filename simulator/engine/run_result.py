@@ -170,7 +170,7 @@ def _history(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: dict | No
     first = c.facility_first_phase
     cap, capex, known = c.phase_capacity[None, None], c.phase_capex, True
     if pipe is not None:  # drawn sizes and capacity factors; known from announcement to drop
-        cap, capex = pipe["phase_cap"][:, None], c.phase_capex * pipe["phase_size"][:, None]
+        cap, capex = pipe["phase_cap"][:, None], pipe["phase_capex"][:, None]
         known = (pipe["phase_announced"][:, None] <= m) & (m < pipe["phase_dropped"][:, None])
         cap = _capacity_by_month(c.months, cap, pipe["steps"])
     return {"under_construction_p": np.add.reduceat(((st <= m) & (m < on) & known)[..., None]

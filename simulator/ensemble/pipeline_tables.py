@@ -95,19 +95,30 @@ def counts_summary(table) -> dict:
 
 
 def shocks_summary(c: Compiled, red) -> dict:
-    """summary.json's `shocks` (with a pipeline or a capacity factor): per event, the chance it
-    hits within the horizon and, when it does, the capacity of the phases it delayed and the
-    capacity its factor cut: {mean, p10, p50, p90} [P]."""
-    from simulator.ensemble.reduce import quantiles
-
+    """summary.json's `shocks` (with a pipeline, a capacity factor or a switch): per event, the
+    chance it hits within the horizon and, when it does, the capacity of the phases it delayed
+    and the capacity its factor cut: {mean, p10, p50, p90} [P]; for an event with a `switch`,
+    also `switch`: its from, to, units_factor and what it changed (after - before) in
+    capacity_p [P], site_power_mw (IT x PUE) [MW] and capex_mcny [million CNY]."""
     out = {}
     for e, ev in enumerate(c.scenario.events):
         hit = red.event_hit[:, e]
         entry = {"probability_hit": float(hit.mean())}
         for i, name in enumerate(("delayed_p", "cut_p")):
-            values = red.shock_effects[hit, e, i]
-            q = quantiles(values) if values.size else [float("nan")] * 3
-            entry[name] = {k: (float(f"{v:.10g}") if values.size else None) for k, v in zip(
-                ("mean", "p10", "p50", "p90"), [values.mean() if values.size else 0.0, *q])}
+            entry[name] = _stats(red.shock_effects[hit, e, i])
+        if ev.switch is not None:
+            sw = ev.switch
+            entry["switch"] = {"from": sw.from_, "to": sw.to, "units_factor": sw.units_factor,
+                               **{name: _stats(red.shock_effects[hit, e, i]) for i, name in (
+                                   (2, "capacity_p"), (3, "site_power_mw"), (4, "capex_mcny"))}}
         out[ev.id] = entry
     return out
+
+
+def _stats(values: np.ndarray) -> dict:
+    """{mean, p10, p50, p90} of values (None each when there are none)."""
+    from simulator.ensemble.reduce import quantiles
+
+    q = quantiles(values) if values.size else [float("nan")] * 3
+    return {k: (float(f"{v:.10g}") if values.size else None) for k, v in zip(
+        ("mean", "p10", "p50", "p90"), [values.mean() if values.size else 0.0, *q])}

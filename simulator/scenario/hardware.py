@@ -67,7 +67,8 @@ def uses_counting(s: Scenario) -> bool:
     gain capacity at each precision and the counting of targets)."""
     return (any(ct.equivalents or ct.serves for ct in s.compute_types.values())
             or any(tg.count != "pool" or tg.also_count for tg in s.targets)
-            or any(p.hardware for f in s.facilities for p in f.phases))
+            or any(p.hardware for f in s.facilities for p in f.phases)
+            or any(st.hardware for st in s.pipeline))
 
 
 # ---------------------------------------------------------------- checks
@@ -165,6 +166,12 @@ def resolve_hardware(s: Scenario) -> Scenario:
         phases = [_resolve_phase(s, f, p, cat) if p.hardware else p for p in f.phases]
         facilities.append(f.model_copy(update={"phases": phases}))
     return s.model_copy(update={"facilities": facilities})
+
+
+def resolve_phase(s, f, p):
+    """Phase p of facility f (given in hardware units) with capacity, capex and power filled in
+    as `resolve_hardware` does."""
+    return _resolve_phase(s, f, p, catalogue(s))
 
 
 def _resolve_phase(s, f, p, cat):

@@ -6,6 +6,7 @@ import math
 
 from simulator.errors import Problem
 from simulator.scenario.messages import suggest
+from simulator.scenario.switch import check_stream_hardware, check_switch
 from simulator.units import format_month
 
 MAX_EXPECTED_PROJECTS = 200  # mean announcements per stream; beyond, the slot arrays get large
@@ -45,6 +46,7 @@ def check_pipeline(found) -> None:
         if st.approve_when is not None:
             for k, t in enumerate(st.approve_when.types):
                 found.need_type(t, loc + ("approve_when", "types", k))
+        check_stream_hardware(found, i, st)
 
 
 def expected_count(stream) -> float:
@@ -54,12 +56,15 @@ def expected_count(stream) -> float:
 
 
 def check_event_fields(found, ei: int, e) -> None:
-    """An event does something (delay and/or capacity_factor); capacity_factor has types."""
+    """An event does something (delay, capacity_factor and/or switch); capacity_factor has
+    types; a switch names catalogue hardware (`switch.check_switch`)."""
     loc = ("events", ei)
-    if e.delay is None and e.capacity_factor is None:
-        found.errors.append(Problem("the event changes nothing: give 'delay' and/or "
-                                    "'capacity_factor'", loc=loc,
+    if e.delay is None and e.capacity_factor is None and e.switch is None:
+        found.errors.append(Problem("the event changes nothing: give 'delay', 'capacity_factor' "
+                                    "and/or 'switch'", loc=loc,
                                     hint="e.g. delay: {types: [ai], months: 6}"))
+    if e.switch is not None:
+        check_switch(found, ei, e)
     if e.capacity_factor is not None and not e.factor_types:
         found.errors.append(Problem("'capacity_factor' needs the types it applies to", loc=loc,
                                     hint="add types: [ai] (or a delay with types)"))

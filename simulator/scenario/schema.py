@@ -215,10 +215,22 @@ class Delay(Strict):
     """delay [months]"""
 
 
+class Switch(Strict):
+    """A change of the hardware that can be bought: phases not yet online that hold `from` get
+    `to` (units x units_factor); their capacity, power and capex follow from the catalogue."""
+
+    from_: Id = Field(alias="from")
+    """catalogue id of the hardware no longer bought, e.g. h800-sxm"""
+    to: Id
+    """catalogue id of the hardware bought instead, e.g. h20"""
+    units_factor: Annotated[float, Field(gt=0.0, le=1000.0, allow_inf_nan=False)] = 1.0
+    """units of `to` per unit of `from` (1: the same number of units)"""
+
+
 class Event(OmitsNewDefaults, Strict):
     """A shock (e.g. chip export controls) that happens once with a probability."""
 
-    _new_fields = ("types", "capacity_factor")
+    _new_fields = ("types", "capacity_factor", "switch")
     id: Id
     name: str | None = None
     """name shown in reports"""
@@ -233,6 +245,9 @@ class Event(OmitsNewDefaults, Strict):
     capacity_factor: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] | None = None
     """share of their capacity that phases of its types not yet online deliver (e.g. 0.6 when
     the chips that can still be bought give 60 % of the P per unit) [fraction]"""
+    switch: Switch | None = None
+    """hardware the phases not yet online get instead of what they hold (applied before
+    capacity_factor, which then scales the new hardware's capacity)"""
 
     @property
     def factor_types(self) -> list[str]:

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from simulator.scenario.schema_base import Capacity, Duration, EventWindow, Id, Probability, Rate, StartWhen, Strict
+from simulator.scenario.schema_base import (Capacity, Duration, EventWindow, Id, OmitsNewDefaults,
+                                           Probability, Rate, StartWhen, Strict)
 
 
-class Size(Strict):
-    """A triangular distribution of a project's capacity."""
+class Size(OmitsNewDefaults, Strict):
+    """A triangular distribution of a project's capacity [P], or of its number of hardware
+    units (`unit: units`, for a stream with `hardware`)."""
+
+    _new_fields = ("unit",)
 
     min: Annotated[Capacity, Field(gt=0)]
-    """smallest project [P]"""
+    """smallest project [P, or units]"""
     mode: Annotated[Capacity, Field(gt=0)]
-    """most likely size [P]"""
+    """most likely size [P, or units]"""
     max: Annotated[Capacity, Field(gt=0)]
-    """largest project [P]"""
+    """largest project [P, or units]"""
+    unit: Literal["P", "units"] = "P"
+    """what min, mode and max count: P (default) or units of the stream's hardware"""
 
     @model_validator(mode="after")
     def _ordered(self) -> "Size":
@@ -41,9 +47,11 @@ class ApproveWhen(Strict):
     """months a project waits before it is abandoned [months]"""
 
 
-class Stream(Strict):
+class Stream(OmitsNewDefaults, Strict):
     """A stream of projects not yet announced: a Poisson number of them in a window, each a
     phase of drawn size and build time that may be abandoned before it comes online."""
+
+    _new_fields = ("hardware",)
 
     id: Id
     name: str | None = None
@@ -52,6 +60,9 @@ class Stream(Strict):
     """English name for reports in English"""
     type: str
     """compute type of its projects"""
+    hardware: Id | None = None
+    """catalogue id of the hardware its projects hold, e.g. h800-sxm: capacity, power and capex
+    then follow from the units (as for a phase with `hardware`), and switches apply"""
     window: EventWindow
     """months in which projects are announced"""
     rate_per_year: Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)]

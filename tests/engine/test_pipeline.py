@@ -151,7 +151,7 @@ def test_capacity_factor_on_phases_not_yet_online():
     assert_allclose(cap[:6, AI], 100.0)
     assert_allclose(cap[6:, AI], 160.0)
     assert_allclose(cap[6:, 1], 40.0)
-    assert_allclose(r.pipeline["effects"][0, 0], [0.0, 40.0])  # nothing delayed, 100 - 60 cut
+    assert_allclose(r.pipeline["effects"][0, 0, :2], [0.0, 40.0])  # nothing delayed, 100 - 60 cut
 
 
 def test_capacity_factor_spares_projects_announced_after_the_shock():

@@ -65,7 +65,7 @@ def test_without_the_new_fields_the_dump_and_hash_are_as_before():
                  ["pipeline.city.rate_per_year: 2000 projects expected in the window; at most "
                   "200 a stream (split the stream, or model bigger projects)"], id="too-many"),
     pytest.param({}, {"id": "e", "window": {"from": "2024-01", "to": "2024-02"}},
-                 ["events.e: the event changes nothing: give 'delay' and/or 'capacity_factor' "
+                 ["events.e: the event changes nothing: give 'delay', 'capacity_factor' and/or 'switch' "
                   "(e.g. delay: {types: [ai], months: 6})"], id="event-does-nothing"),
     pytest.param({}, {"id": "e", "window": {"from": "2024-01", "to": "2024-02"},
                       "capacity_factor": 0.5},

@@ -61,7 +61,13 @@ def test_loads_without_errors_or_warnings(path):
 @pytest.mark.parametrize("path", WHAT_IFS, ids=lambda p: p.name)
 def test_what_if_extends_the_baseline_and_has_its_own_name(path):
     text = path.read_text(encoding="utf-8")
-    assert "extends: dianjun-baseline.yaml" in text
+    base = re.search(r"^extends: (\S+)", text, re.M)
+    assert base, "a what-if extends the baseline, or a shipped what-if that does"
+    chain = [base.group(1)]
+    while chain[-1] != BASELINE.name:  # a layered what-if (yichang-pipeline-h20 on yichang-pipeline)
+        nxt = re.search(r"^extends: (\S+)", (SCENARIOS / chain[-1]).read_text("utf-8"), re.M)
+        assert nxt and len(chain) < 5, chain
+        chain.append(nxt.group(1))
     assert text.lstrip().startswith("#"), "a what-if opens with a comment saying its question"
     assert load(path.name).name != load(BASELINE.name).name
 
@@ -282,3 +288,16 @@ def test_proportional_policy():
     assert changed_sections(base, s) == {"name", "name_en", "description", "scheduling"}
     assert s.scheduling.policy == "proportional"
     assert s.scheduling.model_copy(update={"policy": "priority"}) == base.scheduling
+
+
+def test_yichang_h20_changes_the_chips_and_nothing_else():
+    """The H800 -> H20 -> Ascend 910B what-if: the same streams, in H800 units, and two switches
+    in place of the capacity factor."""
+    base, s = load("yichang-pipeline.yaml"), load("yichang-pipeline-h20.yaml")
+    assert changed_sections(base, s) == {"name", "name_en", "description", "hardware",
+                                         "pipeline", "events"}
+    assert [st.hardware for st in s.pipeline] == ["h800-sxm", None, "h800-sxm", "h800-sxm"]
+    assert [(st.id, st.size) for st in s.pipeline] == [(st.id, st.size) for st in base.pipeline]
+    switches = {e.id: (e.switch.from_, e.switch.to) for e in s.events if e.switch}
+    assert switches == {"bis-2023": ("h800-sxm", "h20"), "h20-licence": ("h20", "ascend-910b")}
+    assert "h20-only" not in {e.id for e in s.events}

@@ -103,10 +103,11 @@ def blocks(res: Results) -> list[Block]:
                     ["left", "left", "left", "left", "right", "right", "right"])
     ev_rows = [[shorten(res.event_name(e), 40), t.pct(e.probability),
                 t("v_window", a=format_month(e.window.from_), b=format_month(e.window.to)),
-                t("v_delay", types=", ".join(res.type_label(x) for x in e.delay.types),
-                  d=_duration(res, e.delay.months)) if e.delay else
-                f"x{e.capacity_factor:g}"] for e in s.events]
-    events = Block(t("a_events"), [t("c_event"), t("c_p"), t("c_window"), t("c_delay")],
+                _event_effect(res, e)] for e in s.events]
+    changes = any(e.switch is not None or (e.delay is None and e.capacity_factor is not None)
+                  for e in s.events)  # then the last column holds more than a delay
+    effect = t.pick("影响", "Effect", "Effect") if changes else t("c_delay")
+    events = Block(t("a_events"), [t("c_event"), t("c_p"), t("c_window"), effect],
                    ev_rows, ["left", "right", "left", "left"])
     return [b for b in (types, econ, facilities, tenants, events) if b.rows]
 
@@ -175,3 +176,18 @@ def assumption_pages(doc, res: Results) -> None:
             ax = fig.add_axes((0.025, y - h, width, h))
             draw_table(ax, b.header, b.rows, fontsize=8.5, align=b.align)
             y -= h + TITLE_IN * 0.38 / A4_LANDSCAPE[1]
+
+
+def _event_effect(res: Results, e) -> str:
+    """What an event does: its delay, its capacity factor (x0.6), its switch
+    ('switch h800-sxm -> h20 x0.8'), joined."""
+    from simulator.report.run.pipeline import switch_label
+
+    t = res.t
+    parts = [t("v_delay", types=", ".join(res.type_label(x) for x in e.delay.types),
+               d=_duration(res, e.delay.months))] if e.delay else []
+    if e.capacity_factor is not None and (e.delay is None or e.switch is not None):
+        parts.append(f"x{e.capacity_factor:g}")
+    if e.switch is not None:
+        parts.append(switch_label(res, e))
+    return t.semi.join(parts)

@@ -43,7 +43,15 @@ _TEXT = {  # the page's own strings: (zh, en)
     "hit": ("发生时延后 / 削减（P50）", "delayed / cut (P50)"),
     "delay": ("{types}延后{d}个月", "{types} +{d} months"),
     "factor": ("{types}未建成 ×{f}", "{types} not online x{f}"),
+    "switch": ("换用 {a} → {b} ×{f}", "switch {a} -> {b} x{f}"),
+    "switched": ("换用：{p}P，{mw}MW，{m}百万元", "switch: {p}P, {mw} MW, {m} M CNY"),
 }
+
+
+def switch_label(res: Results, e) -> str:
+    """'switch h800-sxm -> h20 x0.8' for an event with a switch."""
+    sw = e.switch
+    return _t(res, "switch", a=sw.from_, b=sw.to, f=f"{sw.units_factor:g}")
 
 
 def _t(res: Results, key: str, **kw) -> str:
@@ -169,17 +177,26 @@ def shock_rows(res: Results) -> tuple[list[str], list[list[str]]]:
             effects.append(_t(res, "factor", types="/".join(res.type_label(x)
                                                              for x in e.factor_types),
                               f=f"{e.capacity_factor:g}"))
+        if e.switch is not None:
+            effects.append(switch_label(res, e))
         rows.append([shorten(res.event_name(e), 24), res.t.pct(e.probability),
                      f"{format_month(e.window.from_)}..{format_month(e.window.to)}",
-                     res.t.semi.join(effects), _effect(seen.get(e.id))])
+                     res.t.semi.join(effects), _effect(res, seen.get(e.id))])
     return header, rows
 
 
-def _effect(entry: dict | None) -> str:
-    """'<P delayed> / <P cut>' when the event hits (P50), from summary.json's `shocks`."""
+def _effect(res: Results, entry: dict | None) -> str:
+    """'<P delayed> / <P cut>' when the event hits (P50), from summary.json's `shocks`, and on a
+    second line what a switch changed (P50 of capacity, site power, capex; after - before)."""
     if not entry or entry["delayed_p"]["p50"] is None:
         return "–"
-    return f"{entry['delayed_p']['p50']:,.0f}P / {entry['cut_p']['p50']:,.0f}P"
+    text = f"{entry['delayed_p']['p50']:,.0f}P / {entry['cut_p']['p50']:,.0f}P"
+    sw = entry.get("switch")
+    if sw and sw["capacity_p"]["p50"] is not None:
+        text += "\n" + _t(res, "switched", p=f"{sw['capacity_p']['p50']:+,.0f}",
+                          mw=f"{sw['site_power_mw']['p50']:+,.1f}",
+                          m=f"{sw['capex_mcny']['p50']:+,.0f}")
+    return text
 
 
 def pipeline_pages(doc, res: Results) -> None:
