@@ -42,7 +42,8 @@ def compare_csv(a: Path, b: Path) -> list[str]:
         if x.equals(y):
             continue
         if not (pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y)):
-            out.append(f"{a.name}:{col}: {int((x.astype(str) != y.astype(str)).sum())} text cells differ")
+            cells = int((x.astype(str) != y.astype(str)).sum())
+            out.append(f"{a.name}:{col}: {cells} text cells differ")
             continue
         xv, yv = x.to_numpy(float), y.to_numpy(float)
         same = (xv == yv) | (np.isnan(xv) & np.isnan(yv))

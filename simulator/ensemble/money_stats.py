@@ -1,5 +1,6 @@
 """Money and market statistics of an ensemble: what a batch keeps (its summary blocks, merged
-across batches), and the tables: the money summary (NPV, payback, totals per operator) and the settlement."""
+across batches), and the tables: the money summary (NPV, payback, totals per operator) and the
+settlement."""
 
 from __future__ import annotations
 

@@ -149,7 +149,8 @@ def reduce_result(r: RunResult, keep: bool = False, keep_rows=()) -> Part:
     return Part(summary, Reduced(
         replications=np.asarray(r.replications), kpis=kpis, target_capacity=out["capacity_p"],
         target_month_met=out["month_met"],
-        phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
+        phase_start=r.phase_start.astype(np.float32),
+        phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
         event_hit=r.event_at < H, rule_capacity=rule_cap, rule_month_met=rule_met,
         pipeline_counts=None if r.pipeline is None else r.pipeline["counts"],

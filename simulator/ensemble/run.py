@@ -198,7 +198,8 @@ def run_ensemble(scenario: Scenario | Compiled, replications: int | None = None,
     `keep_replications` also keeps the per-replication outcomes (`Ensemble.reduced`, a few
     hundred bytes per replication; by default up to KEEP_LIMIT replications), with the monthly
     values of the `keep_rows` ((metric, type, facility) keys, a function of the Compiled
-    scenario giving them, or True: every row; SimulationError above KEEP_LIMIT). `progress(done, total)` is called as units of work finish.
+    scenario giving them, or True: every row; SimulationError above KEEP_LIMIT).
+    `progress(done, total)` is called as units of work finish.
     """
     c = scenario if isinstance(scenario, Compiled) else compile_scenario(scenario)
     s = c.scenario
