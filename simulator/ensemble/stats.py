@@ -265,10 +265,9 @@ class Histograms:
         """numpy's default (linear) percentiles (len(percents), S), as `reduce.quantiles`; with
         `n` (S,), of each series' n[s] smallest values only (the others are +inf placeholders;
         NaN where n[s] is 0)."""
-        p = np.asarray(percents, dtype=np.float64)[:, None] / 100.0
         count = np.full(self.size, self.n) if n is None else np.asarray(n, dtype=np.int64)
         last = np.maximum(count - 1, 0)[None, :]
-        pos = last * p
+        pos = last * np.asarray(percents, dtype=np.float64)[:, None] / 100.0  # as numpy's
         lo = np.floor(pos).astype(np.int64)
         hi = np.minimum(lo + 1, last)
         low, high = self.order_stats(lo), self.order_stats(hi)
