@@ -53,13 +53,7 @@ def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
 @dataclass
 class MonthlyRecord:
     """The monthly arrays of a batch: by facility and type (R, H, F, T), by type (R, H, T), and
-    per tenant entry summed over the replications in fixed point (H, N_entries, T).
-
-    As the batch plays, `record_type` keeps each type's tenant demand and served demand of the
-    month in one (H, R, n_t) buffer; `finish` reduces them all at once (sums by type, the
-    unmet part, the fixed-point tenant sums), in the same order, so with the same bits, as
-    reducing month by month would.
-    """
+    per tenant entry summed over the replications in fixed point (H, N_entries, T)."""
 
     capacity_p: np.ndarray  # installed and online [P]
     served_p: np.ndarray  # [P]
