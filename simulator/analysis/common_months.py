@@ -31,11 +31,18 @@ def window_values(ens, name: str, typ: str | None, window: tuple[int, int]) -> n
         return None
     metric, how = MONTHLY_KPIS[name]
     c = ens.compiled
-    index = {row: q for q, row in enumerate(monthly_rows(c))}
+    index = set(monthly_rows(c))
     types = ["all"] if typ is None else (list(c.types) if typ == "all" else [typ])
-    rows = [index[(metric, t, "all")] for t in types if (metric, t, "all") in index]
+    rows = [(metric, t, "all") for t in types if (metric, t, "all") in index]
     if not rows:
         return None
     a, b = window[0] - ens.scenario.start, window[1] - ens.scenario.start
-    per_month = ens.reduced.cube[rows, a:b + 1, :].astype(np.float64).sum(axis=0)  # (months, R)
+    per_month = ens.reduced.rows(rows)[:, a:b + 1, :].astype(np.float64).sum(axis=0)  # (m, R)
     return per_month.sum(axis=0) if how == "sum" else per_month.max(axis=0)
+
+
+def window_rows(scenarios) -> list[tuple[str, str, str]]:
+    """The monthly rows `window_values` reads per replication (run_ensemble(...,
+    keep_rows=...) keeps them): the metrics of MONTHLY_KPIS for every type and in total."""
+    types = list(dict.fromkeys(t for s in scenarios for t in s.compute_types)) + ["all"]
+    return [(metric, t, "all") for metric, _ in MONTHLY_KPIS.values() for t in types]

@@ -14,7 +14,8 @@ import numpy as np
 from simulator.ensemble.run import DEFAULT_REPLICATIONS, Ensemble, run_ensemble
 from simulator.scenario.schema import Scenario
 from simulator.scenario.schema_counting import rule_name
-from simulator.analysis.common_months import MONTHLY_KPIS, shared_window, window_values
+from simulator.analysis.common_months import (MONTHLY_KPIS, shared_window, window_rows,
+                                              window_values)
 from simulator.ensemble.reduce import quantiles
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -73,11 +74,13 @@ def run_comparison(scenarios: Sequence[Scenario], files: Sequence[str | None] | 
     seed = first.seed if seed is None else seed
     files = list(files) if files is not None else [None] * len(scenarios)
     members = []
+    keep_rows = window_rows(scenarios) if shared_window(scenarios) is not None else ()
     for k, (s, file) in enumerate(zip(scenarios, files)):
         def step(done: int, total: int, k: int = k) -> None:
             if progress:
                 progress(k * n + done, len(scenarios) * n)
-        ens = run_ensemble(s, n, seed, executor, workers=workers, progress=step)
+        ens = run_ensemble(s, n, seed, executor, workers=workers, progress=step,
+                           keep_rows=keep_rows)
         members.append(Member(LETTERS[k], file, ens))
     return Comparison(members, seed, n)
 

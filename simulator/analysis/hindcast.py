@@ -141,24 +141,33 @@ def series_key(o: Observation) -> str:
     return f"{o.metric} · {o.selection} · {o.scope.label()}"
 
 
-def _rows(ens, o: Observation) -> list[int]:
-    """Indices of the monthly rows (ensemble cube) whose sum the observation counts."""
-    c = ens.compiled
-    index = {row: q for q, row in enumerate(monthly_rows(c))}
-    types = selected_types(ens.scenario, o)
+def _rows(c, o: Observation) -> list[tuple[str, str, str]]:
+    """The monthly rows (metric, type, facility) whose sum the observation counts (`c` the
+    compiled scenario)."""
+    index = set(monthly_rows(c))
+    types = selected_types(c.scenario, o)
     kind, name = o.scope.key
     facilities = list(name) if kind == "facilities" else ["all"]
-    return [index[(o.metric, t, f)] for t in types for f in facilities
+    return [(o.metric, t, f) for t in types for f in facilities
             if (o.metric, t, f) in index]  # a facility without the type adds nothing
+
+
+def needed_rows(c, observations: Observations) -> list[tuple[str, str, str]]:
+    """Every monthly row the hindcast of `observations` reads per replication: what to pass
+    as run_ensemble(..., keep_rows=...)."""
+    out = []
+    for o in observations.observations:
+        if scope_reason(c.scenario, o) is None:
+            out += [k for k in _rows(c, o) if k not in out]
+    return out
 
 
 def series_samples(ens, o: Observation) -> np.ndarray:
     """The observed series in every replication, (months, replications) [P]."""
-    rows = _rows(ens, o)
-    cube = ens.reduced.cube
+    rows = _rows(ens.compiled, o)
     if not rows:
-        return np.zeros(cube.shape[1:], dtype=np.float64)
-    return cube[rows].astype(np.float64).sum(axis=0)
+        return np.zeros((ens.compiled.months, ens.replications), dtype=np.float64)
+    return ens.reduced.rows(rows).astype(np.float64).sum(axis=0)
 
 
 # ---------------------------------------------------------------- the hindcast

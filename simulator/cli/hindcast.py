@@ -36,7 +36,7 @@ def hindcast(scenario: Path = typer.Argument(..., help="Scenario file."),
                           [scenario, observations])
         with executor_for(workers, scheduler) as (ex, count), _progress(not quiet) as bar:
             ens = run_ensemble(s, settings.replications, settings.seed, ex, workers=count,
-                               progress=bar)
+                               progress=bar, keep_rows=hindcast_rows(obs))
         report = None if no_report else report_writer()
         extra, result = with_hindcast(report, ens, obs)
         write_run(ens, out, scenario_file=str(scenario), extra=extra,
@@ -77,6 +77,16 @@ def read_observations(file: Optional[Path]):
     from simulator.scenario.observations import load_observations
 
     return load_observations(file)
+
+
+def hindcast_rows(obs):
+    """What run_ensemble keeps per replication for the hindcast of `obs` (the monthly rows of
+    the observed series), or nothing without observations."""
+    if obs is None:
+        return ()
+    from simulator.analysis.hindcast import needed_rows
+
+    return lambda c: needed_rows(c, obs)
 
 
 def with_hindcast(report, ens, obs):

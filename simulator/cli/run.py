@@ -12,8 +12,8 @@ from simulator.cli.app import (EXIT_INPUT, LANG, NO_REPORT, QUIET, REPLICATIONS,
                                SET, WORKERS, Lang, _count, _err, _overrides, _progress, _state,
                                app, bounded, command_line, guarded, lang_code, out_option,
                                output_path, prepare)
-from simulator.cli.hindcast import (OBSERVATIONS, print_hindcast, read_observations, report_writer,
-                                   with_hindcast)
+from simulator.cli.hindcast import (OBSERVATIONS, hindcast_rows, print_hindcast, read_observations,
+                                   report_writer, with_hindcast)
 from simulator.errors import Problem, ScenarioError
 
 PNG = typer.Option(False, "--png", help="Also write each chart as charts/<name>.png.")
@@ -53,13 +53,13 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario files."),
         raise typer.Exit(EXIT_INPUT)
 
 
-def _run_ensemble(scenario, settings, workers, scheduler, quiet=False):
+def _run_ensemble(scenario, settings, workers, scheduler, quiet=False, keep_rows=()):
     from simulator.ensemble.executors import executor_for
     from simulator.ensemble.run import run_ensemble
 
     with executor_for(workers, scheduler) as (executor, count), _progress(not quiet) as bar:
         return run_ensemble(scenario, settings.replications, settings.seed, executor,
-                            workers=count, progress=bar)
+                            workers=count, progress=bar, keep_rows=keep_rows)
 
 
 def _print_targets(ens) -> None:
@@ -115,7 +115,7 @@ def run(scenario: Path = typer.Argument(..., help="Scenario file."),
         s, settings = prepare(scenario, set_, replications, seed)
         bounded(s, settings, workers)
         out = output_path(out, default_out(scenario.stem, settings), "run", [scenario])
-        ens = _run_ensemble(s, settings, workers, scheduler, quiet)
+        ens = _run_ensemble(s, settings, workers, scheduler, quiet, hindcast_rows(obs))
         report = None if no_report else report_writer(lang_code(lang), png)
         extra, scored = with_hindcast(report, ens, obs)
         write_run(ens, out, scenario_file=str(scenario), extra=extra,

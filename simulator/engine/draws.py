@@ -13,6 +13,8 @@ import hashlib
 
 import numpy as np
 
+from simulator.engine.seeds import first_draws
+
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -25,10 +27,14 @@ def replication_generator(seed: int, replication: int) -> np.random.Generator:
 
 
 def replication_keys(seed: int, replications: range | list[int]) -> np.ndarray:
-    """One 64-bit key per replication, each drawn from that replication's own Generator."""
+    """One 64-bit key per replication: the first draw of that replication's own Generator,
+    computed for all of them at once (`seeds.first_draws`; the same numbers)."""
+    reps = list(replications)
+    if isinstance(seed, (int, np.integer)) and seed >= 0 and all(0 <= r < 2**32 for r in reps):
+        return first_draws(int(seed), reps)
     return np.array([replication_generator(seed, r).integers(0, 2**64, dtype=np.uint64,
                                                              endpoint=False)
-                     for r in replications], dtype=np.uint64)
+                     for r in reps], dtype=np.uint64)
 
 
 def actor_key(name: str) -> np.uint64:

@@ -155,7 +155,11 @@ def simulate_batch(c: Compiled, seed: int, replications: range | list[int]) -> R
     outcomes = {"phase_start": b.start.copy(), "phase_online": b.online.copy(),
                 "tenant_signed_at": b.signed_at, "tenant_left_at": b.left_at,
                 "event_at": b.event_at, **({"pipeline": pipe} if pipe is not None else {})}
-    return RunResult.from_batch(c, b.rec, outcomes, seed, replications, env.scheduled)
+    rec, events = b.rec, env.scheduled
+    # the processes' generators and the environment refer to each other and to the batch: free
+    # its arrays now rather than when the cyclic garbage collector comes round
+    b.__dict__.clear()
+    return RunResult.from_batch(c, rec, outcomes, seed, replications, events)
 
 
 def simulate(scenario: Scenario | Compiled, seed: int | None = None, replication: int = 0

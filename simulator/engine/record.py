@@ -16,20 +16,34 @@ FIXED = 2.0 ** 24  # tenant sums are kept in fixed point, 2^-24 P: exact whateve
 
 
 def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Per-tenant-entry sums over replications of (R, n) values, as exact fixed-point integers
-    (float sums would depend on how replications are batched)."""
-    per_rep = np.add.reduceat(values, starts, axis=1)
-    return np.rint(per_rep * FIXED).astype(np.int64).sum(axis=0)
+    """Per-tenant-entry sums over replications of (..., R, n) values, as exact fixed-point
+    integers (float sums would depend on how replications are batched) (..., n_entries)."""
+    n = values.shape[-1]
+    lengths = np.diff(np.append(starts, n))
+    if (lengths == 1).all():
+        per_rep = values
+    else:  # entries of one tenant as they are, groups (count > 1) summed as np.add.reduceat does
+        per_rep = np.empty(values.shape[:-1] + (len(starts),))
+        one = lengths == 1
+        per_rep[..., one] = values[..., starts[one]]
+        groups = np.flatnonzero(~one)
+        cols = np.concatenate([np.arange(starts[g], starts[g] + lengths[g]) for g in groups])
+        first = np.concatenate(([0], np.cumsum(lengths[groups])[:-1]))
+        per_rep[..., groups] = np.add.reduceat(values[..., cols], first, axis=-1)
+    return np.rint(per_rep * FIXED).astype(np.int64).sum(axis=-2)
 
 
 def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     """Sum along an axis first to last: the same bits whatever the batch size or array layout
     (numpy's pairwise summation depends on both)."""
-    a = np.moveaxis(np.asarray(a, dtype=np.float64), axis, 0)
-    if a.shape[0] == 0:
-        return np.zeros(a.shape[1:])
-    if a.shape[0] > 64:  # long axes: one cumulative sum, also sequential
-        return np.cumsum(a, axis=0)[-1]
+    a = np.asarray(a, dtype=np.float64)
+    axis = axis % a.ndim
+    n = a.shape[axis]
+    if n == 0:
+        return np.zeros(a.shape[:axis] + a.shape[axis + 1:])
+    if n > 64:  # long axes: a cumulative sum adds ((a0 + a1) + a2) + ... in one call
+        return np.take(np.cumsum(a, axis=axis), n - 1, axis=axis)
+    a = np.moveaxis(a, axis, 0)  # short axes: whole slices added in turn (a few calls)
     out = a[0].copy()
     for x in a[1:]:
         out += x

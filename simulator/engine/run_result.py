@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -77,16 +78,19 @@ class RunResult:
         history = _history(c, outcomes["phase_start"], outcomes["phase_online"],
                            outcomes.get("pipeline"))
         mk = rec.market
-        economics = _economics(c, rec.capacity_p, rec.served_p if mk is None else
-                               rec.served_p + mk.market_p, rec.it_kw)
+        util = utilization(rec.capacity_p, rec.served_p if mk is None else
+                           rec.served_p + mk.market_p)
+        economics = _economics(c, rec.capacity_p, rec.served_p, util, rec.it_kw)
         if mk is not None:  # rents that move, and outside sales
             economics["revenue_mcny"] = mk.rent_mcny + mk.market_mcny
-        return cls(c, seed, list(replications), capacity_p=rec.capacity_p,
-                   served_p=rec.served_p, demand_p=rec.demand_p, unmet_p=rec.unmet_p,
-                   tenant_demand_fx=rec.tenant_demand_fx, tenant_served_fx=rec.tenant_served_fx,
-                   **history, **economics, **outcomes, events=events,
-                   precision_p=rec.precision_p, served_from_other_p=rec.served_from_other_p,
-                   served_for_other_p=rec.served_for_other_p, market=mk)
+        out = cls(c, seed, list(replications), capacity_p=rec.capacity_p,
+                  served_p=rec.served_p, demand_p=rec.demand_p, unmet_p=rec.unmet_p,
+                  tenant_demand_fx=rec.tenant_demand_fx, tenant_served_fx=rec.tenant_served_fx,
+                  **history, **economics, **outcomes, events=events,
+                  precision_p=rec.precision_p, served_from_other_p=rec.served_from_other_p,
+                  served_for_other_p=rec.served_for_other_p, market=mk)
+        out.__dict__["utilization"] = util  # computed once, for energy and the statistics
+        return out
 
     # ---------------------------------------------------------------- derived per replication
     @property
@@ -104,14 +108,21 @@ class RunResult:
         """Capacity in use: served to local tenants plus sold outside (R, H, F, T) [P]."""
         return self.served_p if self.market is None else self.served_p + self.market.market_p
 
-    @property
+    @cached_property
     def utilization(self) -> np.ndarray:
         """busy / installed per facility and type (0 where nothing is installed) (R,H,F,T)."""
         return utilization(self.capacity_p, self.busy_p)
 
+    def type_sum(self, name: str) -> np.ndarray:
+        """An (R, H, F, T) array summed over the facilities (R, H, T), once (`seq_sum`)."""
+        sums = self.__dict__.setdefault("_type_sums", {})
+        if name not in sums:
+            sums[name] = seq_sum(getattr(self, name), 2)
+        return sums[name]
+
     def type_capacity(self) -> np.ndarray:
         """Installed capacity of each type, all facilities (R, H, T) [P]."""
-        return seq_sum(self.capacity_p, 2)
+        return self.type_sum("capacity_p")
 
     def target_outcomes(self) -> dict[str, np.ndarray]:
         """Per target (R, G): capacity at `by`, gap, month met (inf: never), met or not."""
@@ -131,8 +142,8 @@ class RunResult:
     def kpis(self) -> dict[str, np.ndarray]:
         """KPIs per replication: '<kpi>' (R, T) for TYPE_KPIS, (R,) for TOTAL_KPIS."""
         c = self.compiled
-        installed = seq_sum(self.capacity_p, 2)  # (R, H, T)
-        served = seq_sum(self.served_p, 2)
+        installed = self.type_sum("capacity_p")  # (R, H, T)
+        served = self.type_sum("served_p")
         busy = served if self.market is None else seq_sum(self.busy_p, 2)
         out = {}
         inst_sum, served_sum = seq_sum(installed, 1), seq_sum(served, 1)
@@ -192,15 +203,15 @@ def _capacity_by_month(H: int, cap: np.ndarray, steps: list) -> np.ndarray:
     return out
 
 
-def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray,
+def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray, util: np.ndarray,
                it_kw: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Power, energy, its cost and revenue of every month, by facility and type (`it_kw`: the
-    IT power [kW] where phases give their own, else capacity x power_kw_per_p)."""
+    """Power, energy, its cost and revenue of every month, by facility and type (`util`: busy /
+    installed, `utilization`; `it_kw`: the IT power [kW] where phases give their own, else
+    capacity x power_kw_per_p)."""
     it_kw = capacity_p * c.power_kw_per_p if it_kw is None else it_kw
     pue = c.pue[:, None]
     idle = c.idle_share[:, None]
-    energy = it_kw * (idle + (1.0 - idle) * utilization(capacity_p, served_p)) * pue * (
-        HOURS_PER_MONTH / 1000.0)
+    energy = it_kw * (idle + (1.0 - idle) * util) * pue * (HOURS_PER_MONTH / 1000.0)
     return {"power_mw": it_kw * pue / 1000.0, "energy_mwh": energy,
             "energy_cost_mcny": energy * c.electricity_price[:, None] / 1000.0,
             "revenue_mcny": served_p * c.price_per_p_month / 1e6}

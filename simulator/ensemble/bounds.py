@@ -12,6 +12,7 @@ MAX_REPLICATIONS = 10_000_000
 MAX_TENANT_MONTHS = 20_000_000_000  # replications x tenants x months: hours of work beyond
 MEMORY_SHARE = 0.5  # of the memory available now, what one command may plan to use
 BATCH = 500  # replications side by side (ensemble.run.MAX_BATCH)
+KEEP_LIMIT = 100_000  # per-replication outcomes kept up to this many (ensemble.run.KEEP_LIMIT)
 
 
 def max_workers() -> int:
@@ -42,12 +43,30 @@ def sizes(s: Scenario) -> dict[str, int]:
 
 
 def bytes_per_replication(s: Scenario) -> tuple[int, int]:
-    """(bytes kept per replication for the statistics, bytes of one replication while it runs)."""
+    """(bytes kept per replication: its outcomes, kept up to KEEP_LIMIT replications; bytes of
+    one replication while it runs). The statistics themselves stream (`summary_bytes`)."""
     k = sizes(s)
-    rows = k["T"] * (7 * (k["F"] + 1) + 5) + 5  # the monthly table's series (reduce.monthly_rows)
-    kept = rows * k["H"] * 4 + 8 * (8 * k["T"] + 2 * k["G"] + 2 * k["P"] + 2 * k["N"] + k["E"])
+    kept = 8 * (8 * k["T"] + 2 * k["G"] + 2 * k["P"] + 2 * k["N"] + k["E"])
     running = 8 * (k["H"] * (k["F"] * k["T"] * 8 + 6 * k["T"]) + k["N"] * (12 * k["T"] + 8))
     return kept, running
+
+
+def summary_bytes(s: Scenario) -> int:
+    """Rough bytes of the merged statistics: a few histogram bins (24 bytes) and exact sums
+    per monthly series (reduce.monthly_rows), whatever the replication count."""
+    k = sizes(s)
+    rows = k["T"] * (7 * (k["F"] + 1) + 5) + 5
+    return rows * k["H"] * (24 * 16 + 8 * 4)
+
+
+def replication_bytes(c) -> int:
+    """Rough bytes one replication of a batch needs while it plays and is reduced (`c` a
+    Compiled scenario): some 32 (month, facility, type) float64 arrays and temporaries, the
+    monthly tenant demand and served demand of each type, and its monthly rows three times."""
+    H, F, T = c.months, len(c.facilities), len(c.types)
+    tenant_columns = int((c.tenant_demand > 0).sum())
+    rows = T * (7 * (F + 1) + 5) + 5
+    return 8 * H * (32 * F * T + 2 * tenant_columns + 3 * rows)
 
 
 def check_work(s: Scenario, replications: int, workers: int | None = None,
@@ -72,14 +91,14 @@ def check_work(s: Scenario, replications: int, workers: int | None = None,
     kept, running = bytes_per_replication(s)
     budget = int(available_bytes() * MEMORY_SHARE)
     in_flight = min(replications, BATCH) * max(1, workers or 1)
-    need = replications * kept + in_flight * running
+    need = min(replications, KEEP_LIMIT) * kept + in_flight * running + summary_bytes(s)
     if running > budget:
         raise ScenarioError(Problem(
             f"one replication of {k['N']:,} tenants over {k['H']:,} months needs "
             f"{running / 1e9:,.1f} GB while it runs; {budget / 1e9:,.1f} GB is available to it "
             f"(half the free memory)", hint="group fewer tenants (count) or shorten the horizon"))
     if need > budget:
-        fits = max(1, (budget - in_flight * running) // kept)
+        fits = max(1, (budget - in_flight * running - summary_bytes(s)) // kept)
         raise ScenarioError(Problem(
             f"-n {replications:,} replications would need about {need / 1e9:,.1f} GB; "
             f"{budget / 1e9:,.1f} GB is available to it (half the free memory); about {fits:,} "

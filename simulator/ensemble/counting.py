@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.engine.arrays import Compiled
-from simulator.ensemble.reduce import Reduced, month_quantiles, quantiles
+from simulator.ensemble.summary import Summary
 from simulator.units import format_month
 
 COUNTING_COLUMNS = ["target", "rule", "primary", "type", "target_p", "by", "probability_met",
@@ -13,26 +13,28 @@ COUNTING_COLUMNS = ["target", "rule", "primary", "type", "target_p", "by", "prob
                     "gap_p50", "month_met_p10", "month_met_p50", "month_met_p90"]
 
 
-def counting_table(c: Compiled, red: Reduced):
+def counting_table(c: Compiled, sm: Summary):
     """One row per target and rule (its own `count` first, then `also_count`)."""
     import pandas as pd
 
     targets = c.scenario.targets
     extra = {rule: q for q, rule in enumerate(c.counting.extra_rules)}
+    n = max(sm.n, 1)
+    bands = {kind: (sm.blocks[f"{kind}_capacity"].hist.quantiles(),
+                    sm.blocks[f"{kind}_month_met"].hist.inverted_cdf())
+             for kind in ("target", "rule")}
     out = []
     for rule in c.counting.rules:
         g = rule.target
-        if rule.primary:
-            cap, month = red.target_capacity[:, g], red.target_month_met[:, g]
-        else:
-            cap, month = red.rule_capacity[:, extra[rule]], red.rule_month_met[:, extra[rule]]
+        kind, i = ("target", g) if rule.primary else ("rule", extra[rule])
+        met = sm.counts["target_met" if rule.primary else "rule_met"][i]
+        cq, mq = bands[kind][0][:, i], bands[kind][1][:, i]
         tg = targets[g]
-        p = float((month <= c.target_by[g]).mean())
-        cq, mq = quantiles(cap), month_quantiles(month)
+        p = float(met / n)
         out.append({
             "target": tg.key, "rule": rule.name, "primary": rule.primary, "type": tg.type,
             "target_p": tg.capacity, "by": format_month(tg.by), "probability_met": p,
-            "probability_met_se": float(np.sqrt(p * (1 - p) / max(red.n, 1))),
+            "probability_met_se": float(np.sqrt(p * (1 - p) / n)),
             "capacity_p10": cq[0], "capacity_p50": cq[1], "capacity_p90": cq[2],
             "gap_p50": tg.capacity - cq[1],
             **{f"month_met_p{k}": _month(c, v) for k, v in zip((10, 50, 90), mq)}})
@@ -53,7 +55,7 @@ def counting_summary(ens) -> dict[str, dict]:
     if not c.counting.enabled:
         return {}
     out: dict[str, dict] = {}
-    for row in counting_table(c, ens.reduced).to_dict("records"):
+    for row in counting_table(c, ens.summary).to_dict("records"):
         entry = out.setdefault(row["target"], {"count": None, "counting": []})
         if row["primary"]:
             entry["count"] = row["rule"]

@@ -1,5 +1,6 @@
-"""Money and market statistics of an ensemble: what a batch keeps, merged across batches, and
-the tables: the money summary (NPV, payback, totals per operator) and the settlement."""
+"""Money and market statistics of an ensemble: what a batch keeps (its summary blocks, merged
+across batches), and the tables: the money summary (NPV, payback, totals per operator) and the
+settlement."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 from simulator.engine import money as em
 from simulator.engine.market import FIXED_CNY, FIXED_P
 from simulator.engine.record import FIXED, seq_sum
-from simulator.ensemble.reduce import month_quantiles, quantiles
+from simulator.ensemble.summary import Block
 from simulator.units import format_month
 
 # money and market KPIs (kpis.csv rows, only for scenarios that use them): (name, unit)
@@ -61,29 +62,41 @@ def reduce_money(r) -> tuple[MoneyReduced | None, dict]:
     return red, kpis
 
 
-def combine_money(parts: list) -> MoneyReduced | None:
-    """Join the money of batches (already in replication order)."""
-    if not parts or parts[0] is None:
-        return None
-    cat = lambda name: np.concatenate([getattr(p, name) for p in parts], axis=0)  # noqa: E731
-    return MoneyReduced(
-        cum=cat("cum"), npv=cat("npv"), payback=cat("payback"), util=cat("util"),
-        breakeven=cat("breakeven"),
-        totals={k: np.concatenate([p.totals[k] for p in parts]) for k in parts[0].totals},
-        by_operator={k: np.concatenate([p.by_operator[k] for p in parts])
-                     for k in parts[0].by_operator},
-        settle_p_fx=sum(p.settle_p_fx for p in parts),
-        settle_cny_fx=sum(p.settle_cny_fx for p in parts),
-        market_p_fx=sum(p.market_p_fx for p in parts))
+def money_parts(mr: MoneyReduced, kpis: dict) -> tuple[dict, dict, dict]:
+    """A batch's money for its Summary: (blocks, counts, fixed-point sums). Bands count only
+    finite values (their counts are kept under the block's name); payback months and the
+    cumulative cash flow are quantiles only."""
+    R = mr.npv.shape[0]
+    totals = [_signed(name, sum(mr.totals[p] for p in parts)) for name, parts in TOTALS]
+    totals += [kpis["cash_flow_mcny"], kpis["npv_mcny"]]
+    comps = [_signed(name, sum(mr.by_operator[p] for p in parts)).T for name, parts in TOTALS]
+    banded = {"money:totals": np.stack(totals), "money:npv": mr.npv.T, "money:util": mr.util.T,
+              "money:breakeven": mr.breakeven.T,
+              "money:components": np.stack(comps).reshape(-1, R)}  # (component, operator)
+    blocks, counts = {}, {}
+    for key, values in banded.items():
+        v = np.asarray(values, dtype=np.float64)
+        ok = np.isfinite(v)
+        blocks[key], counts[key] = Block.masked(v, ok), ok.sum(axis=1)
+    blocks["money:payback"] = Block.of(np.asarray(mr.payback, dtype=np.float64).T, means=False)
+    counts["money:payback"] = np.isfinite(mr.payback).sum(axis=0)
+    blocks["money:cum"] = Block.of(mr.cum.transpose(1, 2, 0).reshape(-1, R), means=False)
+    fixed = {"settle_p": mr.settle_p_fx, "settle_cny": mr.settle_cny_fx, "market_p": mr.market_p_fx}
+    return blocks, counts, fixed
 
 
-def _band(values: np.ndarray) -> dict:
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if not v.size:
-        return {"mean": None, "p10": None, "p50": None, "p90": None}
-    q = quantiles(v)
-    return {"mean": _r(v.mean()), "p10": _r(q[0]), "p50": _r(q[1]), "p90": _r(q[2])}
+def _signed(name: str, v):
+    """Costs as positive amounts (+ 0.0: no -0)."""
+    return -v + 0.0 if name in COST_TOTALS else v
+
+
+def _bands(sm, key: str) -> list[dict]:
+    """{mean, p10, p50, p90} of each series of a money block (None where none is finite)."""
+    count = sm.counts[key]
+    mean, q = sm.blocks[key].band(count)
+    return [{"mean": _r(mean[i]), "p10": _r(q[0, i]), "p50": _r(q[1, i]), "p90": _r(q[2, i])}
+            if count[i] else {"mean": None, "p10": None, "p50": None, "p90": None}
+            for i in range(len(count))]
 
 
 def _r(x) -> float:
@@ -96,33 +109,33 @@ def _month(c, index: float) -> str | None:
     return format_month(c.scenario.start + int(index))
 
 
-def money_summary(c, red) -> dict | None:
-    """The `money` section of summary.json: totals and, per operator, NPV, payback (YYYY-MM,
-    None = not within the horizon), utilisation against break-even, cumulative cash bands."""
-    mr = red.money
-    if mr is None:
+def money_summary(c, sm) -> dict | None:
+    """The `money` section of summary.json from an ensemble's Summary `sm`: totals and, per
+    operator, NPV, payback (YYYY-MM, None = not within the horizon), utilisation against
+    break-even, cumulative cash bands."""
+    if "money:npv" not in sm.blocks:
         return None
     names, of = em.operators(c)
-    totals = {}
-    for name, parts in TOTALS:
-        v = sum(mr.totals[p] for p in parts)
-        totals[name] = _band(-v + 0.0 if name in COST_TOTALS else v)  # + 0.0: no -0
-    totals["cash_flow_mcny"] = _band(red.kpis["cash_flow_mcny"])
-    totals["npv_mcny"] = _band(red.kpis["npv_mcny"])
+    O, n = len(names), max(sm.n, 1)
+    tb = _bands(sm, "money:totals")
+    totals = {name: tb[i] for i, (name, _) in enumerate(TOTALS)}
+    totals["cash_flow_mcny"], totals["npv_mcny"] = tb[len(TOTALS)], tb[len(TOTALS) + 1]
+    npv, util, be = (_bands(sm, f"money:{k}") for k in ("npv", "util", "breakeven"))
+    comps = _bands(sm, "money:components")
+    pq = sm.blocks["money:payback"].hist.inverted_cdf()  # (3, O)
+    cq = sm.blocks["money:cum"].hist.quantiles().reshape(3, c.months, O)
     ops = []
     for o, name in enumerate(names):
-        pq = month_quantiles(mr.payback[:, o])
-        cq = quantiles(mr.cum[:, :, o].astype(np.float64))
         ops.append({
             "operator": name, "facilities": [c.facilities[f] for f in np.flatnonzero(of == o)],
-            "npv_mcny": _band(mr.npv[:, o]),
-            "payback_p10": _month(c, pq[0]), "payback_p50": _month(c, pq[1]),
-            "payback_p90": _month(c, pq[2]),
-            "probability_payback": _r(np.isfinite(mr.payback[:, o]).mean()),
-            "utilization": _band(mr.util[:, o]), "breakeven_utilization": _band(mr.breakeven[:, o]),
-            "components_mcny": _components(mr.by_operator, o),
-            "cumulative_mcny": {q: [_r(x) for x in cq[i]] for i, q in enumerate(("p10", "p50",
-                                                                                 "p90"))}})
+            "npv_mcny": npv[o],
+            "payback_p10": _month(c, pq[0, o]), "payback_p50": _month(c, pq[1, o]),
+            "payback_p90": _month(c, pq[2, o]),
+            "probability_payback": _r(sm.counts["money:payback"][o] / n),
+            "utilization": util[o], "breakeven_utilization": be[o],
+            "components_mcny": {cname: comps[i * O + o] for i, (cname, _) in enumerate(TOTALS)},
+            "cumulative_mcny": {q: [_r(x) for x in cq[i, :, o]]
+                                for i, q in enumerate(("p10", "p50", "p90"))}})
     money = c.scenario.money
     return {"discount_rate": money.discount_rate if money is not None else 0.08,
             "settlement": "settlement.csv: mean over the replications of P-months and CNY per "
@@ -132,38 +145,30 @@ def money_summary(c, red) -> dict | None:
             "totals": totals, "operators": ops}
 
 
-def _components(by_operator: dict, o: int) -> dict:
-    """Operator o's money by component (the names of `totals`), each P10/P50/P90 and mean;
-    costs as positive amounts, like the totals."""
-    out = {}
-    for name, parts in TOTALS:
-        v = sum(by_operator[p][:, o] for p in parts)
-        out[name] = _band(-v + 0.0 if name in COST_TOTALS else v)
-    return out
-
-
-def settlement_table(c, red):
+def settlement_table(c, sm):
     """The platform's bills, mean over replications: month, tenant, facility, operator, type,
     kind (rent | market | spillover_resale | spillover_purchase), p_months, amount_cny."""
     import pandas as pd
 
-    mr, n = red.money, max(red.n, 1)
+    n = max(sm.n, 1)
+    settle_p, settle_cny = sm.fixed["settle_p"], sm.fixed["settle_cny"]
+    market_p = sm.fixed["market_p"]
     names, of = em.operators(c)
     op = [names[i] for i in of]
     spec, s = c.market, c.scenario
     months = [format_month(s.start + m) for m in range(c.months)]
     tids = [t.id for t in s.tenants]
     rows = []
-    m, e, f, t = np.nonzero(mr.settle_p_fx | mr.settle_cny_fx)
+    m, e, f, t = np.nonzero(settle_p | settle_cny)
     for m_, e_, f_, t_ in zip(m, e, f, t):
         rows.append((months[m_], tids[e_], c.facilities[f_], op[f_], c.types[t_], "rent",
-                     mr.settle_p_fx[m_, e_, f_, t_] / FIXED_P / n,
-                     mr.settle_cny_fx[m_, e_, f_, t_] / FIXED_CNY / n))
-    for m_, f_, t_ in zip(*np.nonzero(mr.market_p_fx)):
-        p = mr.market_p_fx[m_, f_, t_] / FIXED_P / n
+                     settle_p[m_, e_, f_, t_] / FIXED_P / n,
+                     settle_cny[m_, e_, f_, t_] / FIXED_CNY / n))
+    for m_, f_, t_ in zip(*np.nonzero(market_p)):
+        p = market_p[m_, f_, t_] / FIXED_P / n
         rows.append((months[m_], "market", c.facilities[f_], op[f_], c.types[t_], "market", p,
                      p * spec.price[t_] * spec.decline[m_]))
-    spill = (red.tenant_demand_sum - red.tenant_served_sum) * spec.spill[:, None, :]
+    spill = (sm.fixed["tenant_demand"] - sm.fixed["tenant_served"]) * spec.spill[:, None, :]
     plat = em.platform_name(c)
     for m_, t_ in zip(*np.nonzero(spill.any(axis=1))):
         scale = spec.decline[m_] / FIXED / n

@@ -65,23 +65,21 @@ def pipeline_columns(r, per_type_capacity: np.ndarray) -> dict[tuple, np.ndarray
     return out
 
 
-def counts_table(c: Compiled, counts: np.ndarray | None):
+def counts_table(c: Compiled, sm):
     """Projects per stream (and `all`): announced, approved, abandoned, online within the
-    horizon: mean, p10, p50, p90 over the replications. `counts` is (R, S, 4)."""
+    horizon: mean, p10, p50, p90 over the replications (from the Summary `sm`)."""
     import pandas as pd
 
-    from simulator.ensemble.reduce import quantiles
-
-    if counts is None or c.pipeline is None or not c.pipeline.stream_ids:
+    block = sm.blocks.get("pipeline_counts")
+    if block is None or c.pipeline is None or not c.pipeline.stream_ids:
         return pd.DataFrame(columns=["stream", "count", "mean", "p10", "p50", "p90"])
+    mean, q = block.means(sm.n), block.hist.quantiles()  # series (stream, count) flattened
     rows = []
-    named = list(c.pipeline.stream_ids) + ["all"]
-    for s, sid in enumerate(named):
-        values = counts.sum(axis=1) if sid == "all" else counts[:, s]
-        q = quantiles(values)
+    for s, sid in enumerate(list(c.pipeline.stream_ids) + ["all"]):
         for i, name in enumerate(COUNTS):
-            rows.append((sid, name, float(values[:, i].mean()), float(q[0][i]), float(q[1][i]),
-                         float(q[2][i])))
+            k = s * len(COUNTS) + i
+            rows.append((sid, name, float(mean[k]), float(q[0][k]), float(q[1][k]),
+                         float(q[2][k])))
     return pd.DataFrame(rows, columns=["stream", "count", "mean", "p10", "p50", "p90"])
 
 
@@ -94,31 +92,34 @@ def counts_summary(table) -> dict:
     return out
 
 
-def shocks_summary(c: Compiled, red) -> dict:
+def shocks_summary(c: Compiled, sm) -> dict:
     """summary.json's `shocks` (with a pipeline, a capacity factor or a switch): per event, the
     chance it hits within the horizon and, when it does, the capacity of the phases it delayed
     and the capacity its factor cut: {mean, p10, p50, p90} [P]; for an event with a `switch`,
     also `switch`: its from, to, units_factor and what it changed (after - before) in
-    capacity_p [P], site_power_mw (IT x PUE) [MW] and capex_mcny [million CNY]."""
+    capacity_p [P], site_power_mw (IT x PUE) [MW] and capex_mcny [million CNY] (from the
+    Summary `sm`)."""
+    hits = sm.counts["event_hit"]
+    block = sm.blocks["shock_effects"]
+    W = block.hist.size // max(len(c.scenario.events), 1)  # effects per event
+    mean, q = block.band(np.repeat(hits, W))  # series (event, effect)
+
+    def stats(e: int, i: int) -> dict:
+        k = W * e + i
+        values = [mean[k], q[0][k], q[1][k], q[2][k]] if hits[e] else [0.0, None, None, None]
+        return {key: None if v is None else float(f"{v:.10g}") for key, v in zip(
+            ("mean", "p10", "p50", "p90"), values)}
+
     out = {}
     for e, ev in enumerate(c.scenario.events):
-        hit = red.event_hit[:, e]
-        entry = {"probability_hit": float(hit.mean())}
+        entry = {"probability_hit": float(hits[e] / max(sm.n, 1))}
         for i, name in enumerate(("delayed_p", "cut_p")):
-            entry[name] = _stats(red.shock_effects[hit, e, i])
+            entry[name] = stats(e, i)
         if ev.switch is not None:
             sw = ev.switch
             entry["switch"] = {"from": sw.from_, "to": sw.to, "units_factor": sw.units_factor,
-                               **{name: _stats(red.shock_effects[hit, e, i]) for i, name in (
+                               **{name: stats(e, i) for i, name in (
                                    (2, "capacity_p"), (3, "site_power_mw"), (4, "capex_mcny"))}}
         out[ev.id] = entry
     return out
 
-
-def _stats(values: np.ndarray) -> dict:
-    """{mean, p10, p50, p90} of values (None each when there are none)."""
-    from simulator.ensemble.reduce import quantiles
-
-    q = quantiles(values) if values.size else [float("nan")] * 3
-    return {k: (float(f"{v:.10g}") if values.size else None) for k, v in zip(
-        ("mean", "p10", "p50", "p90"), [values.mean() if values.size else 0.0, *q])}

@@ -1,4 +1,5 @@
-"""Replications reduced to what statistics need, merged across batches, and summarised."""
+"""A batch of replications reduced where it ran: a mergeable `Summary` for the statistics
+(`summarise`) and, when asked, the per-replication outcomes (`Reduced`) analyses pair up."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import numpy as np
 from simulator.engine import counting
 from simulator.engine.arrays import Compiled
 from simulator.engine.run_result import RunResult, seq_sum
+from simulator.errors import SimulationError
 from simulator.ensemble.pipeline_tables import pipeline_columns, pipeline_rows
+from simulator.ensemble.summary import Summary
 
 QUANTILES = (10, 50, 90)
 # metrics by facility and type (plus the total of each type over facilities)
@@ -43,10 +46,10 @@ def monthly_rows(c: Compiled) -> list[tuple[str, str, str]]:
 
 @dataclass
 class Reduced:
-    """What a batch keeps: per-replication monthly rows (float32), KPIs, targets, timings."""
+    """Per-replication outcomes of some replications, kept when asked (analyses pair them up:
+    compare, plan, sensitivity); the statistics come from the `Summary` instead."""
 
     replications: np.ndarray  # (R,) replication numbers
-    cube: np.ndarray  # (Q, H, R) values of monthly_rows(), replications last
     kpis: dict[str, np.ndarray]  # (R, T) or (R,)
     target_capacity: np.ndarray  # (R, G) [P] at the deadline
     target_month_met: np.ndarray  # (R, G) month index, inf = not within the horizon
@@ -54,22 +57,40 @@ class Reduced:
     phase_online: np.ndarray  # (R, P)
     tenant_signed: np.ndarray  # (R, N) bool: signed within the horizon
     tenant_left: np.ndarray  # (R, N) bool
-    tenant_demand_sum: np.ndarray  # (H, N_entries, T) summed over replications [P / FIXED]
-    tenant_served_sum: np.ndarray  # (H, N_entries, T) [P / FIXED]
     event_hit: np.ndarray  # (R, E) bool: happened within the horizon
     rule_capacity: np.ndarray | None = None  # (R, Q) [P] at the deadline, per `also_count` rule
     rule_month_met: np.ndarray | None = None  # (R, Q) month index, inf = never
     pipeline_counts: np.ndarray | None = None  # (R, S, 4) projects per stream (pipeline.COUNTS)
     shock_effects: np.ndarray | None = None  # (R, E, 2) P each shock delayed, P it cut
-    money: object = None  # money_stats.MoneyReduced when the scenario uses money
+    cube: np.ndarray | None = None  # (K, H, R) float32: the monthly rows asked for (cube_rows)
+    cube_rows: tuple = ()  # their (metric, type, facility) keys
 
     @property
     def n(self) -> int:
         return len(self.replications)
 
+    def rows(self, keys: list[tuple[str, str, str]]) -> np.ndarray:
+        """The kept monthly values of `keys` (len(keys), H, R) float32; SimulationError for a
+        row that was not asked for (`run_ensemble(..., keep_rows=...)`)."""
+        index = {k: i for i, k in enumerate(self.cube_rows)}
+        missing = [k for k in keys if k not in index]
+        if missing or self.cube is None:
+            raise SimulationError(
+                f"the monthly values per replication of {missing[0] if missing else keys} were "
+                "not kept; run_ensemble(..., keep_rows=...) keeps them")
+        return self.cube[[index[k] for k in keys]]
 
-def reduce_result(r: RunResult) -> Reduced:
-    """Keep what the statistics need of a batch, compactly."""
+
+@dataclass
+class Part:
+    """What a unit of work sends back: its summary and, if kept, its outcomes."""
+
+    summary: Summary
+    outcomes: Reduced | None
+
+
+def monthly_cube(r: RunResult) -> np.ndarray:
+    """The values of monthly_rows() (Q, H, R) float32, replications last."""
     c = r.compiled
     R, H = len(r.replications), c.months
     cap, served = r.capacity_p, r.served_p
@@ -78,7 +99,8 @@ def reduce_result(r: RunResult) -> Reduced:
               "utilization": r.utilization, "power_mw": r.power_mw,
               "energy_mwh": r.energy_mwh, "energy_cost_mcny": r.energy_cost_mcny,
               "revenue_mcny": r.revenue_mcny}
-    per_t = {name: seq_sum(a, 2) for name, a in per_ft.items() if name != "utilization"}
+    per_t = {name: r.type_sum(name) if hasattr(r, name) else seq_sum(a, 2)
+             for name, a in per_ft.items() if name != "utilization"}
     with np.errstate(invalid="ignore", divide="ignore"):
         tcap = per_t["capacity_p"]
         busy = per_t["served_p"] if r.market is None else seq_sum(r.busy_p, 2)  # + sold outside
@@ -105,43 +127,53 @@ def reduce_result(r: RunResult) -> Reduced:
         else:
             col = per_ft[metric][:, :, fix[fac], tix[typ]]
         cube[q] = col.T
+    return cube
+
+
+def reduce_result(r: RunResult, keep: bool = False, keep_rows=()) -> Part:
+    """Reduce a batch to its summary and, if `keep`, its per-replication outcomes (with the
+    monthly values of the `keep_rows` keys that exist in this scenario)."""
+    from simulator.ensemble.summarise import summarise
+
+    c = r.compiled
+    H = c.months
+    cube = monthly_cube(r)
     out = r.target_outcomes()
     rule_cap, rule_met = counting.rule_outcomes(r)
-    from simulator.ensemble.money_stats import reduce_money  # it needs this module's quantiles
-
-    money, money_kpis = reduce_money(r)
-    return Reduced(
-        replications=np.asarray(r.replications), cube=cube,
-        kpis={**r.kpis(), **money_kpis}, target_capacity=out["capacity_p"],
+    summary, kpis = summarise(r, cube, out, rule_cap, rule_met)
+    if not keep:
+        return Part(summary, None)
+    wanted = set(keep_rows)
+    kept = tuple(k for k in monthly_rows(c) if k in wanted)
+    index = {k: q for q, k in enumerate(monthly_rows(c))}
+    return Part(summary, Reduced(
+        replications=np.asarray(r.replications), kpis=kpis, target_capacity=out["capacity_p"],
         target_month_met=out["month_met"],
-        phase_start=r.phase_start.astype(np.float32), phase_online=r.phase_online.astype(np.float32),
+        phase_start=r.phase_start.astype(np.float32),
+        phase_online=r.phase_online.astype(np.float32),
         tenant_signed=r.tenant_signed_at < H, tenant_left=r.tenant_left_at < H,
-        tenant_demand_sum=r.tenant_demand_fx, tenant_served_sum=r.tenant_served_fx,
         event_hit=r.event_at < H, rule_capacity=rule_cap, rule_month_met=rule_met,
         pipeline_counts=None if r.pipeline is None else r.pipeline["counts"],
         shock_effects=None if r.pipeline is None else r.pipeline["effects"],
-        money=money)
+        cube=cube[[index[k] for k in kept]] if kept else None, cube_rows=kept))
 
 
 def combine(parts: list[Reduced]) -> Reduced:
-    """Join batches in replication order."""
-    from simulator.ensemble.money_stats import combine_money
-
+    """Join per-replication outcomes in replication order."""
     parts = sorted(parts, key=lambda p: int(p.replications[0]) if p.n else -1)
     cat = lambda name: np.concatenate([getattr(p, name) for p in parts], axis=0)  # noqa: E731
+    maybe = lambda name: None if getattr(parts[0], name) is None else cat(name)  # noqa: E731
     return Reduced(
         replications=cat("replications"),
-        cube=np.concatenate([p.cube for p in parts], axis=2),
         kpis={k: np.concatenate([p.kpis[k] for p in parts]) for k in parts[0].kpis},
         target_capacity=cat("target_capacity"), target_month_met=cat("target_month_met"),
         phase_start=cat("phase_start"), phase_online=cat("phase_online"),
         tenant_signed=cat("tenant_signed"), tenant_left=cat("tenant_left"),
-        tenant_demand_sum=sum(p.tenant_demand_sum for p in parts),
-        tenant_served_sum=sum(p.tenant_served_sum for p in parts), event_hit=cat("event_hit"),
-        rule_capacity=cat("rule_capacity"), rule_month_met=cat("rule_month_met"),
-        pipeline_counts=None if parts[0].pipeline_counts is None else cat("pipeline_counts"),
-        shock_effects=None if parts[0].shock_effects is None else cat("shock_effects"),
-        money=combine_money([p.money for p in parts]))
+        event_hit=cat("event_hit"), rule_capacity=maybe("rule_capacity"),
+        rule_month_met=maybe("rule_month_met"), pipeline_counts=maybe("pipeline_counts"),
+        shock_effects=maybe("shock_effects"),
+        cube=None if parts[0].cube is None else np.concatenate([p.cube for p in parts], axis=2),
+        cube_rows=parts[0].cube_rows)
 
 
 def quantiles(values: np.ndarray, axis: int = 0) -> np.ndarray:

@@ -72,9 +72,8 @@ def summary(ens, scenario_file: str | None = None, overrides: dict | None = None
         } for row in targets.to_dict("records")],
         "kpis": [{k: _num(v) for k, v in row.items()} for row in ens.kpis.to_dict("records")],
         **({"pipeline": pipeline_tables.counts_summary(ens.pipeline)} if s.pipeline else {}),
-        **({"shocks": pipeline_tables.shocks_summary(ens.compiled, ens.reduced)}
-           if ens.reduced.shock_effects is not None else {}),
-        **({"money": ens.money} if ens.reduced.money is not None else {}),
+        **({"shocks": ens.shocks} if ens.has_shocks else {}),
+        **({"money": ens.money} if ens.has_money else {}),
     }
 
 

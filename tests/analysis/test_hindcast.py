@@ -7,7 +7,8 @@ import pytest
 import scoringrules
 
 import simulator
-from simulator.analysis.hindcast import crps, hindcast, mid_pit, score, scope_reason, selected_types
+from simulator.analysis.hindcast import (crps, hindcast, mid_pit, needed_rows, score, scope_reason,
+                                         selected_types)
 from simulator.scenario.observations import observations_from_dict
 from tests.helpers import engine_scenario, ym
 
@@ -89,8 +90,8 @@ def test_observations_drawn_from_the_model_itself_are_covered_about_80_percent()
     the band's edges count as inside). Tolerance: [0.72, 0.95] for 120 observations (binomial
     s.d. 0.037)."""
     s = _uncertain()
-    truth = simulator.run_ensemble(s, replications=120, seed=2)
-    ens = simulator.run_ensemble(s, replications=400, seed=1)
+    truth = simulator.run_ensemble(s, replications=120, seed=2, keep_rows=True)
+    ens = simulator.run_ensemble(s, replications=400, seed=1, keep_rows=True)
     from simulator.analysis.hindcast import series_samples
 
     items = []
@@ -110,12 +111,17 @@ def test_hindcast_sums_the_facilities_and_types_it_counts():
                                                  "online": "2023-12"}]},
                          {"id": "b", "phases": [{"capacity": {"ai": "20P"}, "online": "2024-03"}]}],
                         scope={"district": "d1"})
-    ens = simulator.run_ensemble(s, replications=3, seed=1)
-    h = hindcast(ens, observations(
+    obs = observations(
         obs_dict(id="total", value=75),
         obs_dict(id="ai-a", type="ai", scope={"facilities": ["a"]}, value=50),
         obs_dict(id="both-before-b", type="ai", scope={"facilities": ["a", "b"]},
-                 month="2024-02", value=60)))
+                 month="2024-02", value=60))
+    ens = simulator.run_ensemble(s, replications=3, seed=1,
+                                 keep_rows=lambda c: needed_rows(c, obs))
+    assert set(ens.reduced.cube_rows) == {("capacity_p", "ai", "all"),
+                                          ("capacity_p", "hpc", "all"),
+                                          ("capacity_p", "ai", "a"), ("capacity_p", "ai", "b")}
+    h = hindcast(ens, obs)
     got = {sc.obs.id: (sc.p50, sc.pit, sc.inside) for sc in h.scored}
     assert got["total"] == (75.0, 0.5, True)
     assert got["ai-a"] == (50.0, 0.5, True)
@@ -177,3 +183,23 @@ def test_nothing_in_scope_says_so():
                  observations(obs_dict(scope={"city": "zz"})))
     assert h.scored == [] and h.coverage is None and h.mean_crps is None
     assert h.verdict.startswith("No observation is within the scenario's scope (1 skipped)")
+
+
+def test_hindcast_needs_the_observed_rows_kept_and_says_so():
+    """Monthly values per replication are kept only when asked (memory flat in n): without
+    them, or above the keep limit, a clear SimulationError rather than wrong numbers."""
+    from simulator.ensemble import run as ens_run
+
+    s = engine_scenario([{"id": "a", "phases": [{"capacity": {"ai": "5P"}, "online": "2024-01"}]}],
+                        scope={"district": "d1"})
+    obs = observations(obs_dict(id="total", value=5))
+    with pytest.raises(simulator.SimulationError, match="were not kept"):
+        hindcast(simulator.run_ensemble(s, replications=2, seed=1), obs)
+    old = ens_run.KEEP_LIMIT
+    try:
+        ens_run.KEEP_LIMIT = 3
+        with pytest.raises(simulator.SimulationError, match="at most 3 replications, not 4"):
+            simulator.run_ensemble(s, replications=4, seed=1,
+                                   keep_rows=lambda c: needed_rows(c, obs))
+    finally:
+        ens_run.KEEP_LIMIT = old

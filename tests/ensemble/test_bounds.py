@@ -49,15 +49,28 @@ def test_tenant_months_beyond_the_limit_say_how_many_replications_fit():
 
 
 def test_memory_beyond_what_is_available_says_how_many_fit(monkeypatch):
-    monkeypatch.setattr(bounds, "available_bytes", lambda: 2 * 10**9)  # 1 GB for capsim
     s = _scenario()
     kept, running = bounds.bytes_per_replication(s)
-    fits = (10**9 - 500 * running) // kept
-    n = 2 * fits
+    fixed = 500 * running + bounds.summary_bytes(s)  # a batch in flight and the statistics
+    budget = fixed + 1000 * kept  # room for the outcomes of 1,000 replications
+    monkeypatch.setattr(bounds, "available_bytes", lambda: 2 * budget)
     with pytest.raises(ScenarioError) as err:
-        bounds.check_work(s, n)
-    assert err.value.lines()[0].endswith(f"about {fits:,} replications fit (lower -n)")
-    bounds.check_work(s, fits)  # and that many pass
+        bounds.check_work(s, 2000)
+    assert err.value.lines()[0].endswith("about 1,000 replications fit (lower -n)")
+    bounds.check_work(s, 1000)  # and that many pass
+
+
+def test_memory_does_not_grow_with_replications_beyond_the_keep_limit(monkeypatch):
+    """Statistics stream: beyond KEEP_LIMIT no per-replication outcomes are kept, so 10x the
+    replications need the memory of KEEP_LIMIT."""
+    s = _scenario()
+    kept, running = bounds.bytes_per_replication(s)
+    need = bounds.KEEP_LIMIT * kept + 500 * running + bounds.summary_bytes(s)
+    monkeypatch.setattr(bounds, "available_bytes", lambda: 2 * need + 2)
+    bounds.check_work(s, 10 * bounds.KEEP_LIMIT)
+    monkeypatch.setattr(bounds, "available_bytes", lambda: 2 * need - 2 * kept)
+    with pytest.raises(ScenarioError):
+        bounds.check_work(s, 10 * bounds.KEEP_LIMIT)
 
 
 def test_one_replication_too_large_to_run_is_said_so(monkeypatch):

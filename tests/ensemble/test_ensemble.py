@@ -86,11 +86,11 @@ def test_unreachable_dask_scheduler_is_a_clear_error_within_the_timeout():
 _RUN_BATCH = ens_mod.run_batch
 
 
-def _die_in_batch_of_30(c, seed, replications):
+def _die_in_batch_of_30(c, seed, replications, *args):
     """A batch whose worker process is killed (kill -9) while it runs."""
     if 30 in replications:
         os.kill(os.getpid(), signal.SIGKILL)
-    return _RUN_BATCH(c, seed, replications)
+    return _RUN_BATCH(c, seed, replications, *args)
 
 
 def test_a_worker_killed_mid_run_fails_the_run_with_a_clear_message(compiled, monkeypatch):
@@ -108,16 +108,16 @@ class _Lossy(cf.Executor):
     def submit(self, fn, *args, **kwargs):
         fut = cf.Future()
         result = fn(*args, **kwargs)
-        if 0 in args[2]:
-            result.replications = result.replications[:0]
-            for name in ("cube",):
-                setattr(result, name, getattr(result, name)[:, :, :0])
+        if 0 in args[2]:  # the unit of work's summary comes back empty
+            from simulator.ensemble.summary import Summary
+
+            result.summary, result.outcomes = Summary(0), None
         fut.set_result(result)
         return fut
 
 
 def test_an_ensemble_with_replications_missing_is_never_returned_as_complete(compiled):
-    with pytest.raises(Exception):
+    with pytest.raises(sim.SimulationError, match="incomplete"):
         run_ensemble(compiled, 20, seed=1, executor=_Lossy(), batch_size=10)
 
 
@@ -131,15 +131,18 @@ def test_probability_met_and_its_standard_error(compiled):
         assert t.probability_met_se[g] == pytest.approx(np.sqrt(p * (1 - p) / 200))
 
 
-def test_monthly_quantiles_match_numpy_percentiles(compiled):
-    ens = run_ensemble(compiled, 101, seed=2)
+def test_monthly_quantiles_match_numpy_percentiles_within_the_bound(compiled):
+    """Means are exact; quantiles within RELATIVE_ERROR of the value's magnitude (README)."""
+    from simulator.ensemble.stats import RELATIVE_ERROR
+
+    ens = run_ensemble(compiled, 101, seed=2, keep_rows=True)
     m = ens.monthly
     cube = ens.reduced.cube.astype(np.float64)
     q = np.percentile(cube, [10, 50, 90], axis=2)
-    np.testing.assert_allclose(m.p10.to_numpy(), q[0].ravel(), rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(m.p50.to_numpy(), q[1].ravel(), rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(m.p90.to_numpy(), q[2].ravel(), rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(m["mean"].to_numpy(), cube.mean(axis=2).ravel(), rtol=1e-6)
+    for i, col in enumerate(("p10", "p50", "p90")):
+        want = q[i].ravel()
+        assert np.all(np.abs(m[col].to_numpy() - want) <= RELATIVE_ERROR * np.abs(want) + 1e-9)
+    np.testing.assert_allclose(m["mean"].to_numpy(), cube.mean(axis=2).ravel(), rtol=1e-12)
 
 
 def test_one_replication_has_equal_quantiles(compiled):

@@ -20,6 +20,7 @@ from simulator.ensemble.run import run_ensemble
 from simulator.engine.processes import simulate, simulate_batch
 from simulator.engine.run_result import RunResult
 from simulator.ensemble.reduce import Reduced
+from tests.ensemble.same import assert_same_summary
 
 ARRAYS = [f.name for f in dataclasses.fields(RunResult)
           if f.name not in ("compiled", "seed", "replications", "pipeline", "market")]
@@ -50,8 +51,10 @@ def example():
 
 @pytest.fixture(scope="module")
 def by_batch(example):
-    """The same 50 replications run in batches of 1, 7 (the last one of 1) and 50."""
-    return {size: run_ensemble(example, 50, 11, batch_size=size) for size in (1, 7, 50)}
+    """The same 50 replications run in batches of 1, 7 (the last one of 1) and 50, every
+    monthly row kept per replication."""
+    return {size: run_ensemble(example, 50, 11, batch_size=size, keep_rows=True)
+            for size in (1, 7, 50)}
 
 
 def test_the_same_seed_gives_identical_results(example):
@@ -126,10 +129,11 @@ def _same(a, b, name):
         assert_array_equal(a, b, err_msg=name)
 
 
-# Reduced fields that are exactly batch-independent today; the rest are in the xfail below
-BATCH_EXACT = ["replications", "cube", "kpis", "target_capacity", "target_month_met",
+# Reduced fields (per-replication outcomes): all exactly batch-independent
+BATCH_EXACT = ["replications", "kpis", "target_capacity", "target_month_met",
                "phase_start", "phase_online", "tenant_signed", "tenant_left", "event_hit",
-               "rule_capacity", "rule_month_met", "pipeline_counts", "shock_effects"]
+               "rule_capacity", "rule_month_met", "pipeline_counts", "shock_effects", "cube",
+               "cube_rows"]
 
 
 @pytest.mark.parametrize("size", [7, 50])
@@ -138,6 +142,7 @@ def test_replication_r_gives_the_same_numbers_whatever_the_batch(by_batch, size)
     assert_array_equal(one.replications, np.arange(50))
     for name in BATCH_EXACT:
         _same(getattr(one, name), getattr(other, name), name)
+    assert_same_summary(by_batch[1].summary, by_batch[size].summary)
     for table in ("targets", "monthly", "kpis", "phases"):
         pd.testing.assert_frame_equal(getattr(by_batch[1], table), getattr(by_batch[size], table),
                                       check_exact=True)
@@ -145,14 +150,12 @@ def test_replication_r_gives_the_same_numbers_whatever_the_batch(by_batch, size)
 
 def test_every_reduced_field_is_checked_for_batch_independence():
     names = {f.name for f in dataclasses.fields(Reduced)}
-    assert names == set(BATCH_EXACT) | {"tenant_demand_sum", "tenant_served_sum", "money"}
+    assert names == set(BATCH_EXACT)
 
 
 @pytest.mark.parametrize("size", [7, 50])
 def test_money_and_bills_are_the_same_whatever_the_batch(by_batch, size):
-    a, b = by_batch[1].reduced.money, by_batch[size].reduced.money
-    for f in dataclasses.fields(a):
-        _same(getattr(a, f.name), getattr(b, f.name), f.name)
+    assert by_batch[1].has_money
     pd.testing.assert_frame_equal(by_batch[1].settlement, by_batch[size].settlement,
                                   check_exact=True)
     assert by_batch[1].money == by_batch[size].money
@@ -160,31 +163,28 @@ def test_money_and_bills_are_the_same_whatever_the_batch(by_batch, size):
 
 @pytest.mark.parametrize("size", [7, 50])
 def test_tenant_sums_are_the_same_whatever_the_batch(by_batch, size):
-    a, b = by_batch[1].reduced, by_batch[size].reduced
-    assert_array_equal(a.tenant_demand_sum, b.tenant_demand_sum)
-    assert_array_equal(a.tenant_served_sum, b.tenant_served_sum)
+    a, b = by_batch[1].summary, by_batch[size].summary
+    assert_array_equal(a.fixed["tenant_demand"], b.fixed["tenant_demand"])
+    assert_array_equal(a.fixed["tenant_served"], b.fixed["tenant_served"])
     pd.testing.assert_frame_equal(by_batch[1].tenants, by_batch[size].tenants, check_exact=True)
-
-
-@pytest.mark.parametrize("size", [7, 50])
-def test_batching_changes_tenant_sums_only_in_the_last_bits(by_batch, size):
-    a, b = by_batch[1].reduced, by_batch[size].reduced
-    np.testing.assert_allclose(a.tenant_demand_sum, b.tenant_demand_sum, rtol=1e-12)
-    np.testing.assert_allclose(a.tenant_served_sum, b.tenant_served_sum, rtol=1e-12)
+    pd.testing.assert_frame_equal(by_batch[1].tenant_monthly, by_batch[size].tenant_monthly,
+                                  check_exact=True)
 
 
 def test_the_executor_does_not_change_the_numbers(example, by_batch):
     with cf.ThreadPoolExecutor(3) as pool:
-        threaded = run_ensemble(example, 50, 11, pool, batch_size=7)
-    for name in BATCH_EXACT + ["tenant_demand_sum", "tenant_served_sum"]:
+        threaded = run_ensemble(example, 50, 11, pool, batch_size=7, keep_rows=True)
+    for name in BATCH_EXACT:
         _same(getattr(by_batch[7].reduced, name), getattr(threaded.reduced, name), name)
+    assert_same_summary(by_batch[7].summary, threaded.summary)
 
 
 def test_worker_processes_give_the_same_numbers(example, by_batch):
     with cf.ProcessPoolExecutor(2) as pool:
-        spread = run_ensemble(example, 50, 11, pool, batch_size=7)
-    for name in BATCH_EXACT + ["tenant_demand_sum", "tenant_served_sum"]:
+        spread = run_ensemble(example, 50, 11, pool, batch_size=7, keep_rows=True)
+    for name in BATCH_EXACT:
         _same(getattr(by_batch[7].reduced, name), getattr(spread.reduced, name), name)
+    assert_same_summary(by_batch[7].summary, spread.summary)
 
 
 def test_an_actor_keeps_its_draws_when_another_actor_is_added(example):
