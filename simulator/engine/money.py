@@ -68,13 +68,15 @@ def platform_flows(r) -> dict[str, np.ndarray]:
 
 
 def _online_capex(r) -> np.ndarray:
-    """Capex of the phases online in each month, by facility (R, H, F) [million CNY]."""
+    """Capex of the phases online in each month, by facility (R, H, F) [million CNY]: a
+    pipeline phase's of its drawn size and, after a switch, of its new hardware."""
     c = r.compiled
     on = r.phase_online[:, None, :]
     retire = np.minimum(c.phase_retire, r.phase_online + c.phase_lifetime)[:, None, :]
     m = np.arange(c.months, dtype=float)[None, :, None]
     live = (on <= m) & (m < retire)
-    return np.add.reduceat(live * c.phase_capex, c.facility_first_phase, axis=2)
+    capex = c.phase_capex if r.pipeline is None else r.pipeline["phase_capex"][:, None, :]
+    return np.add.reduceat(live * capex, c.facility_first_phase, axis=2)
 
 
 def npv(cash: np.ndarray, rate: float, axis: int = 1) -> np.ndarray:

@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 from tests.helpers import engine_scenario
 
-from simulator.engine.money import npv, operator_money, payback
+from simulator.engine.money import facility_flows, npv, operator_money, payback
 from simulator.engine.processes import simulate
 
 
@@ -79,3 +79,23 @@ def test_each_operator_has_its_components_and_they_add_up_to_the_totals():
     cash = sum(o["by_operator"].values())  # (R, O)
     assert_allclose(cash, o["cash"].sum(axis=1), rtol=1e-9, atol=1e-6)
     assert (o["by_operator"]["capex"] <= 0).all() and (o["by_operator"]["rent"] >= 0).all()
+
+
+def test_opex_of_a_pipeline_project_is_that_of_its_drawn_size():
+    """A stream whose projects are all 50 P at 0.02 M CNY/P: each online project costs
+    50 x 0.02 = 1 M CNY, so 12 % opex a year is 0.01 M CNY a month per project online (the
+    compiled per-unit capex of the slot would give 0.0002)."""
+    sc = engine_scenario(
+        [{"id": "a", "phases": [{"capacity": {"ai": 10}, "online": "2023-01", "capex": 0.0}]}],
+        [], defaults={"capex_per_p": {"ai": 0.02}},
+        money={"discount_rate": 0.0, "opex_share": 0.12},
+        pipeline=[{"id": "city", "type": "ai", "window": {"from": "2024-01", "to": "2024-12"},
+                   "rate_per_year": 6, "size": {"min": "50P", "mode": "50P", "max": "50P"},
+                   "build_months": {"min": 3, "mode": 3, "max": 3}}])
+    r = simulate(sc, 4)
+    opex = -facility_flows(r)["opex"][0].sum(axis=1)  # (H,) all facilities
+    online = r.phase_online[0]
+    m = np.arange(r.compiled.months)
+    live = (online[None, :] <= m[:, None]).sum(axis=1) - 1  # projects online (less the anchor)
+    assert live.max() >= 1, "the seed should bring at least one project online"
+    assert_allclose(opex, 0.01 * live)
