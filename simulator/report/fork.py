@@ -26,4 +26,4 @@ def can_fork() -> bool:
 
 def start(job: Callable[[], None]) -> Job:
     """Run `job()` in a forked child (or here, at once, where forking is not safe)."""
-    return forked.start(job, "drawing the charts", (MissingGlyphError,), forked=can_fork())
+    return forked.start(job, "drawing the report", (MissingGlyphError,), forked=can_fork())
