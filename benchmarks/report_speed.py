@@ -1,6 +1,6 @@
 """How long the baseline's report and `capsim run` take, against the aims of issue 12 item 1.
 
-    .venv/bin/python benchmarks/report_speed.py [--n 3] [--run DIR] [--single]
+    .venv/bin/python benchmarks/report_speed.py [--n 3] [--run DIR] [--split auto|always|never]
 
 Figures, each measured n times (default 3) in a fresh process of its own:
 
@@ -12,10 +12,11 @@ Figures, each measured n times (default 3) in a fresh process of its own:
 
 For each: n, min and median CPU seconds (the process and every child it waited for: the
 forked half of the report, the workbook's writer), min and median wall seconds, and the peak
-resident memory of the largest process. `--single` draws in one process (no forking) to
-compare. The load average is printed first: the machine is shared (4 developers on 2 cores
-when this was written), and both CPU and wall grow when others use the cores; the wall aim is
-for an idle machine. Nothing is asserted.
+resident memory of the largest process. `--split` says whether the report's pages and the
+workbook are split between two processes: `auto` (capsim's default: only if the load average
+leaves a core spare), `always` or `never` (one process). The load average is printed first: the
+machine is shared (4 developers on 2 cores when this was written), and both CPU and wall grow
+when others use the cores; the wall aim is for an idle machine. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -60,30 +61,26 @@ def make_run(out: Path, n: int = 1000, seed: int = 9) -> Path:
     return write_run(run_ensemble(scenario, n, seed), out, scenario_file=str(BASELINE))
 
 
-def one_report(run: Path, png: bool, single: bool) -> dict:
+def one_report(run: Path, png: bool, split: str) -> dict:
     """In this (fresh) process: draw once untimed, then once timed."""
     from simulator.output import forked
     from simulator.report import write_report
 
-    if single:
-        forked.ENABLED = False
+    forked.SPLIT = split
     write_report(run, png=png)  # loads matplotlib, the fonts, the page modules: not timed
     cpu, wall = usage()[0], time.perf_counter()
     write_report(run, png=png)
     return {"cpu": usage()[0] - cpu, "wall": time.perf_counter() - wall, "rss": usage()[1]}
 
 
-def one_run(out: Path, single: bool) -> dict:
-    """`capsim run` of the baseline with its defaults, as a command."""
-    exe = Path(sys.executable).with_name("capsim")
-    cmd = [str(exe), "run", str(BASELINE), "--out", str(out), "--quiet"]
-    env = dict(os.environ)
-    if single:  # the same command with forking off (for comparison only)
-        code = ("import sys; from simulator.output import forked; forked.ENABLED = False; "
-                "from simulator.cli import main; sys.argv = ['capsim'] + sys.argv[1:]; main()")
-        cmd = [sys.executable, "-c", code] + cmd[1:]
+def one_run(out: Path, split: str) -> dict:
+    """`capsim run` of the baseline with its defaults, as a command (what the `capsim` script
+    runs, with `--split` applied)."""
+    code = (f"import sys; from simulator.output import forked; forked.SPLIT = {split!r}; "
+            "from simulator.cli import main; sys.argv = ['capsim'] + sys.argv[1:]; main()")
+    cmd = [sys.executable, "-c", code, "run", str(BASELINE), "--out", str(out), "--quiet"]
     wall = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=ROOT)
     _, status, ru = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - wall
@@ -92,14 +89,13 @@ def one_run(out: Path, single: bool) -> dict:
     return {"cpu": ru.ru_utime + ru.ru_stime, "wall": wall, "rss": ru.ru_maxrss}
 
 
-def measure(what: str, n: int, run: Path, tmp: Path, single: bool) -> list[dict]:
+def measure(what: str, n: int, run: Path, tmp: Path, split: str) -> list[dict]:
     out = []
     for i in range(n):
         if what == "run":
-            out.append(one_run(tmp / f"run-{i}", single))
+            out.append(one_run(tmp / f"run-{i}", split))
             continue
-        cmd = [sys.executable, __file__, "--one", what, "--run", str(run)] + (
-            ["--single"] if single else [])
+        cmd = [sys.executable, __file__, "--one", what, "--run", str(run), "--split", split]
         res = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
         out.append(json.loads(res.stdout.strip().splitlines()[-1]))
     return out
@@ -121,22 +117,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=3, help="runs per figure (default 3, at least 3)")
     ap.add_argument("--run", type=Path, help="an existing baseline run directory to redraw")
-    ap.add_argument("--single", action="store_true", help="draw in one process (no forking)")
+    ap.add_argument("--split", choices=["auto", "always", "never"], default="auto",
+                    help="split the report and the workbook between two processes")
     ap.add_argument("--only", choices=sorted(AIMS), action="append", help="only these figures")
     ap.add_argument("--one", choices=["report", "png"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:  # a measuring child: one timed draw, as JSON
-        print(json.dumps(one_report(args.run, args.one == "png", args.single)))
+        print(json.dumps(one_report(args.run, args.one == "png", args.split)))
         return
     n = max(args.n, 3)
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores "
           f"(shared machine: CPU and wall seconds grow when others use the cores); "
-          f"{'one process' if args.single else 'forked (two cores)'}", flush=True)
+          f"split: {args.split}", flush=True)
     with tempfile.TemporaryDirectory(prefix="capsim-report-speed-") as tmp:
         run = args.run or make_run(Path(tmp) / "baseline")  # made once, not timed
         for what in args.only or ["report", "png", "run"]:
-            print(line(what, measure(what, n, run, Path(tmp), args.single)), flush=True)
+            print(line(what, measure(what, n, run, Path(tmp), args.split)), flush=True)
     load = os.getloadavg()
     print(f"load average afterwards {load[0]:.1f}", flush=True)
 

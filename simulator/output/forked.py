@@ -52,6 +52,26 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
+SPLIT = "auto"  # split work between two processes: "auto" (if a core is spare), "always", "never"
+
+
+def worth_splitting() -> bool:
+    """True if work that can be split between this process and a forked child should be:
+    forking is safe and, unless SPLIT says otherwise, a core looks spare (the 1-minute load
+    average, this process included, is below the number of cores less a half). A forked half
+    costs some CPU (copied pages, caches warmed twice); on a busy machine it would be that
+    cost with no gain in time."""
+    if SPLIT == "never" or not can_fork():
+        return False
+    if SPLIT == "always":
+        return True
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average here: assume the cores are free
+        return True
+    return load < (os.cpu_count() or 1) - 0.5
+
+
 def start(job: Callable[[], None], what: str = "the job",
           errors: tuple[type[Exception], ...] = (), forked: bool | None = None) -> Job:
     """Run `job()` in a forked child (or here, at once, where forking is not safe or

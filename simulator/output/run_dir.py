@@ -124,11 +124,13 @@ def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = No
 
 def with_extra(xlsx: Callable[[], None], extra: Callable[[], None] | None) -> None:
     """Write the workbook and run `extra` (the report, which reads the CSVs written before):
-    at the same time, the workbook in a forked child, where there is an `extra` and forking is
-    safe; else one after the other. Both finish before this returns; the first error is
-    raised."""
-    if extra is None:
+    at the same time, the workbook in a forked child, where there is an `extra` and a core to
+    spare (see `forked.worth_splitting`); else one after the other. Both finish before this
+    returns; the first error is raised."""
+    if extra is None or not forked.worth_splitting():
         xlsx()
+        if extra is not None:
+            extra()
         return
     job = forked.start(xlsx, "writing results.xlsx")
     try:

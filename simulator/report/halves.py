@@ -8,8 +8,9 @@ charts' PNGs). The two PDFs are then joined page by page, in the original order,
 metadata are those of drawing in one process; each half embeds its own font subset, so the
 file is somewhat larger.
 
-Used only where forking is safe (see `fork.can_fork`) and pypdf is installed; otherwise
-`Document.write` draws everything in this process as before.
+Used only where forking is safe (see `fork.can_fork`), a core is spare (on a busy machine the
+forked half's extra CPU would buy no time) and pypdf is installed; otherwise `Document.write`
+draws the PDF in this process (and the PNGs, if asked, in a forked child) as before.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from pathlib import Path
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from simulator.output import forked
 from simulator.report import fork
 from simulator.report.raster import freeze_layout, write_pngs
 
 
 def available(pages: int) -> bool:
-    """True if `pages` pages can be drawn in two halves here (fork safe, pypdf installed)."""
-    if pages < 2 or not fork.can_fork():
+    """True if `pages` pages are to be drawn in two halves here: forking is safe and worth it
+    (a core to spare, see `simulator.output.forked.worth_splitting`) and pypdf is installed."""
+    if pages < 2 or not fork.can_fork() or not forked.worth_splitting():
         return False
     try:
         import pypdf  # noqa: F401 - only to join the halves

@@ -76,6 +76,12 @@ def pixels(path: Path) -> np.ndarray:
         return np.asarray(img.convert("RGB"))
 
 
+@pytest.fixture(autouse=True)
+def split_always(monkeypatch):
+    """Split whatever the machine's load (by default only with a core to spare)."""
+    monkeypatch.setattr(forked, "SPLIT", "always")
+
+
 @pytest.fixture
 def both(tmp_path, monkeypatch):
     """The same document written in two halves (forked) and in this process."""
@@ -145,6 +151,21 @@ def test_a_failing_workbook_or_report_is_reported(tmp_path):
     with pytest.raises(KeyError):  # the report's error, not the workbook's
         with_extra(bad_book, bad_report)
     assert no_children_left() and gc.get_freeze_count() == 0
+
+
+def test_splitting_waits_for_a_spare_core(monkeypatch):
+    monkeypatch.setattr(forked, "SPLIT", "auto")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.0, 1.0))
+    assert forked.worth_splitting() and halves.available(PAGES)
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.7, 3.0, 2.0))  # others use both cores
+    assert not forked.worth_splitting() and not halves.available(PAGES)
+    order = []  # then the workbook and the report are written one after the other
+    with_extra(lambda: order.append("xlsx"), lambda: order.append("extra"))
+    assert order == ["xlsx", "extra"]
+    monkeypatch.setattr(forked, "SPLIT", "never")
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not forked.worth_splitting()
 
 
 def test_unforked_jobs_run_at_once(monkeypatch):
