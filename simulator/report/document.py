@@ -138,8 +138,8 @@ class Document:
     def write(self, path: str | os.PathLike, charts_dir: str | os.PathLike | None = None
               ) -> Path:
         """Write the PDF to `path` and, if `charts_dir` is given, each placed chart as
-        `charts_dir/<name>.png`. Where forking is safe the pages are drawn in two halves on
-        two cores (see `halves`); else the PNGs are drawn in a forked child (or, failing that,
+        `charts_dir/<name>.png`. Where forking is safe and a core is spare the pages are drawn
+        in two halves on two cores (see `halves`); else the PNGs are drawn in a forked child (or, failing that,
         here) while this process writes the PDF. Both are written beside their targets and
         renamed into place when both are whole."""
         path = Path(path)
