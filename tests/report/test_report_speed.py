@@ -5,8 +5,10 @@ its call."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -28,13 +30,21 @@ BASELINE = ROOT / "scenarios" / "dianjun-baseline.yaml"
 PAGES = 5
 
 
-def no_children_left() -> bool:
-    """True if this process has no child processes, running or unwaited."""
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+def children() -> set[int]:
+    """This process's child processes (Linux: /proc), running or not yet waited for."""
+    out: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            out |= {int(pid) for pid in (task / "children").read_text().split()}
+    return out
+
+
+@pytest.fixture
+def no_children_left():
+    """A check that no child started since the test began is left (other tests' are
+    ignored)."""
+    before = children()
+    return lambda: children() <= before
 
 
 def plot(ax, k, **_):
@@ -83,7 +93,16 @@ def split_always(monkeypatch):
 
 
 @pytest.fixture
-def both(tmp_path, monkeypatch):
+def forking():
+    """Tests of the forked paths need a process that may fork: none where an earlier test
+    left threads running (capsim then draws in one process, which other tests cover)."""
+    if not forked.can_fork():
+        names = sorted(t.name for t in threading.enumerate() if t is not threading.main_thread())
+        pytest.skip(f"forking is off in this process: other threads are running ({names})")
+
+
+@pytest.fixture
+def both(tmp_path, monkeypatch, forking):
     """The same document written in two halves (forked) and in this process."""
     halved, single = tmp_path / "halves", tmp_path / "single"
     halved.mkdir(), single.mkdir()
@@ -95,7 +114,7 @@ def both(tmp_path, monkeypatch):
     return halved, single
 
 
-def test_halves_give_the_pages_text_and_metadata_of_one_process(both):
+def test_halves_give_the_pages_text_and_metadata_of_one_process(no_children_left, both):
     halved, single = both
     text = pages_text(halved / "report.pdf")
     assert len(text) == PAGES
@@ -120,7 +139,8 @@ def test_halves_draw_the_same_pngs(both):
 
 
 @pytest.mark.parametrize("broken_page", [0, 1])  # 0: drawn here; 1: in the forked child
-def test_a_failing_half_is_reported_and_leaves_the_old_files(tmp_path, broken_page):
+def test_a_failing_half_is_reported_and_leaves_the_old_files(tmp_path, broken_page, forking,
+                                                           no_children_left):
     write(document(), tmp_path)
     before = (tmp_path / "report.pdf").read_bytes()
     charts = sorted(p.name for p in (tmp_path / "charts").iterdir())
@@ -132,14 +152,14 @@ def test_a_failing_half_is_reported_and_leaves_the_old_files(tmp_path, broken_pa
     assert no_children_left() and gc.get_freeze_count() == 0
 
 
-def test_the_workbook_is_written_beside_the_report(tmp_path):
+def test_the_workbook_is_written_beside_the_report(tmp_path, forking, no_children_left):
     order = []
     with_extra(lambda: (tmp_path / "book").write_text("xlsx"), lambda: order.append("extra"))
     assert (tmp_path / "book").read_text() == "xlsx" and order == ["extra"]
     assert no_children_left() and gc.get_freeze_count() == 0
 
 
-def test_a_failing_workbook_or_report_is_reported(tmp_path):
+def test_a_failing_workbook_or_report_is_reported(tmp_path, forking, no_children_left):
     def bad_book():
         raise OSError("disk full")
 
@@ -155,6 +175,7 @@ def test_a_failing_workbook_or_report_is_reported(tmp_path):
 
 def test_splitting_waits_for_a_spare_core(monkeypatch):
     monkeypatch.setattr(forked, "SPLIT", "auto")
+    monkeypatch.setattr(forked, "can_fork", lambda: True)  # whatever other tests left running
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.0, 1.0))
     assert forked.worth_splitting() and halves.available(PAGES)
@@ -177,7 +198,8 @@ def test_unforked_jobs_run_at_once(monkeypatch):
 
 
 @pytest.mark.slow
-def test_baseline_report_forked_equals_in_process(tmp_path, monkeypatch):
+def test_baseline_report_forked_equals_in_process(tmp_path, monkeypatch, forking,
+                                                  no_children_left):
     """The whole run report of the baseline (10 replications), with its PNGs."""
     scenario = sim.load_scenario(BASELINE)
     ens = run_ensemble(scenario, 10, 9)
