@@ -217,3 +217,22 @@ def test_baseline_report_forked_equals_in_process(tmp_path, monkeypatch, forking
     for name in names:
         assert pixels(runs[0] / "charts" / name).shape == pixels(runs[1] / "charts" / name).shape
     assert no_children_left()
+
+
+def test_forked_paths_in_a_fresh_process(tmp_path):
+    """Where an earlier test left threads running (Dask's offload and IO-loop threads stay for
+    the life of the process), the tests above skip; they run here in a fresh process, which
+    must end with all of them passed (none skipped)."""
+    if forked.can_fork():
+        pytest.skip("this process may fork: the tests above ran here")
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-q", "-m", "not slow", "-p",
+         "no:cacheprovider", "-k", "not fresh_process", "-rs", f"--basetemp={tmp_path}"],
+        capture_output=True, text=True, timeout=600, env=env,
+        cwd=Path(__file__).resolve().parents[2])
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
+    assert "skipped" not in res.stdout.splitlines()[-1], res.stdout[-2000:]
