@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -16,6 +17,7 @@ from typing import Callable, Iterable
 from simulator.errors import ScenarioError, Problem
 from simulator.scenario.hardware import dump
 from simulator.ensemble import pipeline_tables
+from simulator.output import forked
 from simulator.output.settlement import write_settlement
 from simulator.output.guard import (check_out, clean_leftovers, current_umask, marker_record,
                                     write_marker)
@@ -113,11 +115,30 @@ def write_run(ens, out_dir: str | os.PathLike, *, scenario_file: str | None = No
             json.dumps(info, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             encoding="utf-8")
         (tmp / "scenario.resolved.yaml").write_text(scenario_yaml(ens.scenario), encoding="utf-8")
-        write_xlsx(tables, tmp / "results.xlsx")
         write_settlement(ens, tmp)
-        if extra is not None:
-            extra(tmp)
+        with_extra(lambda: write_xlsx(tables, tmp / "results.xlsx"),
+                   (lambda: extra(tmp)) if extra is not None else None)
     return out
+
+
+def with_extra(xlsx: Callable[[], None], extra: Callable[[], None] | None) -> None:
+    """Write the workbook and run `extra` (the report, which reads the CSVs written before):
+    at the same time, the workbook in a forked child, where there is an `extra` and a core to
+    spare (see `forked.worth_splitting`); else one after the other. Both finish before this
+    returns; the first error is raised."""
+    if extra is None or not forked.worth_splitting():
+        xlsx()
+        if extra is not None:
+            extra()
+        return
+    job = forked.start(xlsx, "writing results.xlsx")
+    try:
+        extra()
+    except BaseException:
+        with contextlib.suppress(Exception):  # the first error is the one to report
+            job.join()
+        raise
+    job.join()
 
 
 XLSX_MAX_ROWS = 200_000  # larger tables stay in their CSV only (Excel holds 1,048,576 rows)

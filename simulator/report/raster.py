@@ -40,13 +40,14 @@ def write_pngs(placed: list[tuple[str, Figure, list]], out: Path) -> None:
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         renderer = canvas.get_renderer()
-        pixels = np.asarray(canvas.buffer_rgba())[..., :3]
-        height, width = pixels.shape[:2]
+        width, height = canvas.get_width_height(physical=True)
+        page = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA",
+                                0, 1).convert("RGB")  # once per page, not per chart
         pad = PNG_DPI * 0.08
         for name, _, axes in charts:
             box = Bbox.union([a.get_tightbbox(renderer) for a in axes])
             x0, x1 = max(int(box.x0 - pad), 0), min(int(np.ceil(box.x1 + pad)), width)
             y0 = max(int(height - box.y1 - pad), 0)
             y1 = min(int(np.ceil(height - box.y0 + pad)), height)
-            Image.fromarray(pixels[y0:y1, x0:x1]).save(out / f"{name}.png", compress_level=1)
+            page.crop((x0, y0, x1, y1)).save(out / f"{name}.png", compress_level=1)
         fig.set_dpi(dpi)
