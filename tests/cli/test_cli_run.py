@@ -126,6 +126,7 @@ def test_an_output_path_under_a_file_is_a_clear_error(scenario, tmp_path):
     assert "cannot write the output" in res.stderr and "Traceback" not in res.stderr
 
 
+@pytest.mark.slow  # waits for the connect timeout; the executor's own test (tests/ensemble) is fast
 def test_unreachable_scheduler_fails_fast_with_exit_1(scenario, tmp_path):
     pytest.importorskip("distributed")
     t = time.monotonic()
