@@ -22,7 +22,6 @@ what a user should see, store it as the `.expected` (a poor message is a bug in 
 from __future__ import annotations
 
 import os
-import contextlib
 import resource
 import subprocess
 import sys
@@ -30,6 +29,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import capsim_in_process as in_process
 
 GALLERY = Path(__file__).resolve().parents[1] / "gallery"
 BAD = sorted(GALLERY.glob("*.yaml"))
@@ -76,21 +77,13 @@ def capsim_both(cwd: Path, file: str, out: Path, extra: list[str]) -> dict[str, 
 def capsim_in_process(cwd: Path, file: str, out: Path, extra: list[str]) -> dict[str, tuple]:
     """The two commands of `capsim_both` in this process, through the app `capsim` runs (no
     memory bound: that is checked by the real processes)."""
-    from typer.testing import CliRunner
-
-    from simulator.cli import app
-
     commands = {"validate": ["validate", file, *extra],
                 "run": ["run", file, "-n", "2", "--no-report", "--out", str(out), *extra]}
     done = {}
     for name, args in commands.items():
         started = time.monotonic()
-        with contextlib.chdir(cwd):
-            res = CliRunner().invoke(app, args, env={"NO_COLOR": "1", "COLUMNS": "200"})
-        if res.exception is not None and not isinstance(res.exception, SystemExit):
-            raise AssertionError(f"`capsim {name} {file}` raised {res.exception!r}") \
-                from res.exception
-        done[name] = (res.exit_code, res.stdout, res.stderr, time.monotonic() - started)
+        res = in_process(*args, cwd=cwd)
+        done[name] = (res.returncode, res.stdout, res.stderr, time.monotonic() - started)
     return done
 
 

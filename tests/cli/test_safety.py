@@ -1,5 +1,8 @@
 """Never lose a user's files: the reproductions of issue 11, each asserting the exit code, the
-message, and that nothing outside the output path changed (the tree hashed before and after)."""
+message, and that nothing outside the output path changed (the tree hashed before and after).
+
+Commands refused before any work run in this process through the CLI app (`in_process`, cheap);
+those that run, and those about the terminal or signals, run as real processes (`capsim`)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import EXAMPLE_YAML, tree_state
+from tests.helpers import capsim_in_process as in_process
 
 HINT = "(give --out another path, or delete it yourself if it is no longer needed)"
 
@@ -42,8 +46,8 @@ def run_refused(proj: Path, out: str, cwd: Path | None = None) -> str:
     """`capsim run` with `--out out`: exit 2, one line, and nothing changed anywhere."""
     watch = proj.parent
     before = tree_state(watch)
-    res = capsim("run", proj / "scenarios" / "base.yaml", "-n", 2, "--no-report", "--out", out,
-                 cwd=cwd or proj)
+    res = in_process("run", proj / "scenarios" / "base.yaml", "-n", 2, "--no-report", "--out",
+                     out, cwd=cwd or proj)
     assert res.returncode == 2, res.stderr
     assert res.stdout == "" and "Traceback" not in res.stderr
     assert len(res.stderr.splitlines()) == 1, res.stderr
@@ -86,7 +90,7 @@ def test_the_default_output_path_is_checked_the_same_way(proj):
     (proj / "reports" / "base").mkdir()
     (proj / "reports" / "base" / "mine.xlsx").write_bytes(b"x")
     before = tree_state(proj)
-    res = capsim("run", "scenarios/base.yaml", "--no-report", cwd=proj)
+    res = in_process("run", "scenarios/base.yaml", "--no-report", cwd=proj)
     assert res.returncode == 2
     assert res.stderr.strip() == (f"reports/base: is a folder capsim did not write (no "
                                   f".capsim-run marker; it holds 1 entry); capsim replaces only "
@@ -233,8 +237,8 @@ def test_a_terminal_that_is_not_utf8_degrades_the_output_not_the_run(proj, env):
 def test_a_scheduler_that_is_not_an_address_is_refused_at_once(proj, address):
     pytest.importorskip("distributed")
     before = tree_state(proj)
-    res = capsim("run", "scenarios/base.yaml", "--no-report", "--scheduler", address, cwd=proj,
-                 timeout=60)
+    res = in_process("run", "scenarios/base.yaml", "--no-report", "--scheduler", address,
+                     cwd=proj)
     assert (res.returncode, res.stdout, res.stderr.splitlines()) == (2, "", [
         f"error: --scheduler {address!r} is not a scheduler address (write tcp://HOST:PORT, "
         f"e.g. tcp://10.0.0.5:8786)"])
@@ -248,7 +252,7 @@ def test_a_scheduler_that_is_not_an_address_is_refused_at_once(proj, address):
 ])
 def test_work_beyond_the_limits_is_refused_up_front(proj, args, start):
     before = tree_state(proj)
-    res = capsim("run", "scenarios/base.yaml", "--no-report", *args, cwd=proj, timeout=60)
+    res = in_process("run", "scenarios/base.yaml", "--no-report", *args, cwd=proj)
     assert res.returncode == 2 and res.stdout == ""
     assert len(res.stderr.splitlines()) == 1 and res.stderr.startswith(start), res.stderr
     assert tree_state(proj) == before
@@ -256,7 +260,7 @@ def test_work_beyond_the_limits_is_refused_up_front(proj, args, start):
 
 def test_report_writes_only_into_a_folder_capsim_wrote(proj):
     before = tree_state(proj)
-    res = capsim("report", "reports/q3-board", cwd=proj)
+    res = in_process("report", "reports/q3-board", cwd=proj)
     assert (res.returncode, res.stdout, res.stderr.splitlines()) == (2, "", [
         "reports/q3-board: is a folder capsim did not write (no .capsim-run marker; it holds 1 "
         "entry); capsim replaces only its own output folders (give a folder that `capsim run` "
