@@ -40,8 +40,10 @@ browser:
 test: lint browser
 	$(BIN)/python -m pytest
 
+# Two pytest workers (pytest-xdist), each taking whole modules (--dist loadscope) so a module's
+# shared fixtures (a run, a report drawn once) are built once.
 check: lint
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadscope
 
 serve: $(STAMP)
 	$(BIN)/capsim serve scenarios
