@@ -319,12 +319,15 @@ def test_capsim_report_redraws_without_simulating(en_report):
 
 
 def test_capsim_report_of_a_folder_that_is_no_run_exits_2(tmp_path):
-    res = capsim("report", tmp_path)
+    from tests.helpers import capsim_in_process  # refused before any drawing: in this process
+
+    res = capsim_in_process("report", tmp_path)
     assert res.returncode == 2
     assert "not a complete run directory" in res.stderr and "Traceback" not in res.stderr
-    assert capsim("report", tmp_path, "--lang", "fr").returncode == 2
+    assert capsim_in_process("report", tmp_path, "--lang", "fr").returncode == 2
 
 
+@pytest.mark.slow  # the same command with --observations, in the fast loop: test_cli_hindcast.py
 def test_capsim_run_writes_the_report(tmp_path):
     scenario = tmp_path / "baseline.yaml"
     scenario.write_text(EXAMPLE_YAML, encoding="utf-8")
