@@ -1,8 +1,9 @@
 """Never lose a user's files: the reproductions of issue 11, each asserting the exit code, the
 message, and that nothing outside the output path changed (the tree hashed before and after).
 
-Commands refused before any work run in this process through the CLI app (`in_process`, cheap);
-those that run, and those about the terminal or signals, run as real processes (`capsim`)."""
+Most commands run in this process through the CLI app (`in_process`, cheap to start); those whose
+folder marker records the command line, and those about the terminal or signals, run as real
+processes (`capsim`)."""
 
 from __future__ import annotations
 
@@ -126,13 +127,13 @@ def test_another_kind_of_output_is_not_replaced(proj):
 
 
 def test_a_run_with_overrides_writes_its_own_folder_and_says_what_it_changed(proj):
-    plain = capsim("run", "scenarios/base.yaml", "-n", 2, "--seed", 20231114, "--no-report",
-                   cwd=proj)  # the scenario's own -n and seed: the plain run
+    plain = in_process("run", "scenarios/base.yaml", "-n", 2, "--seed", 20231114, "--no-report",
+                       cwd=proj)  # the scenario's own -n and seed: the plain run
     assert plain.returncode == 0, plain.stderr
     assert "wrote reports/base/" in plain.stdout
     before = tree_state(proj / "reports" / "base")
-    res = capsim("run", "scenarios/base.yaml", "-n", 2, "--no-report", "--set", "end=2028-12",
-                 "--seed", 5, cwd=proj)
+    res = in_process("run", "scenarios/base.yaml", "-n", 2, "--no-report", "--set",
+                     "end=2028-12", "--seed", 5, cwd=proj)
     assert res.returncode == 0, res.stderr
     assert tree_state(proj / "reports" / "base") == before
     line = [x for x in res.stdout.splitlines() if x.startswith("overrides:")]
@@ -142,8 +143,8 @@ def test_a_run_with_overrides_writes_its_own_folder_and_says_what_it_changed(pro
     summary = json.loads((proj / written / "summary.json").read_text(encoding="utf-8"))
     assert (summary["overrides"], summary["replications"], summary["seed"]) == (
         {"end": "2028-12"}, 2, 5)
-    again = capsim("run", "scenarios/base.yaml", "-n", 2, "--no-report", "--seed", 5, "--set",
-                   "end=2028-12", cwd=proj)
+    again = in_process("run", "scenarios/base.yaml", "-n", 2, "--no-report", "--seed", 5,
+                       "--set", "end=2028-12", cwd=proj)
     assert again.stdout.splitlines()[-1] == f"wrote {written}/"  # same changes, same folder
 
 
