@@ -40,8 +40,11 @@ browser:
 test: lint browser
 	$(BIN)/python -m pytest
 
+# Two pytest workers (pytest-xdist), each taking whole modules (--dist loadscope) so a module's
+# shared fixtures (a run, a report drawn once) are built once; CAPSIM_FAST_LOOP: fewer fuzz
+# examples (tests/scenario/test_fuzz_loading.py).
 check: lint
-	$(BIN)/python -m pytest -m "not slow"
+	CAPSIM_FAST_LOOP=1 $(BIN)/python -m pytest -m "not slow" -n 2 --dist loadscope
 
 serve: $(STAMP)
 	$(BIN)/capsim serve scenarios

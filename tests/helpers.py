@@ -131,3 +131,24 @@ def tree_state(root: Path) -> dict[str, tuple]:
         out[str(path.relative_to(root))] = (stat.S_IFMT(info.st_mode), info.st_mode & 0o7777,
                                             info.st_ino, digest)
     return out
+
+
+def capsim_in_process(*args, cwd: Path | None = None, env: dict | None = None):
+    """`capsim ARGS` in this process through the app the console script runs (typer's
+    CliRunner), in `cwd`: a CompletedProcess (returncode, stdout, stderr as text). Much cheaper
+    than a new interpreter for commands that stop at once (refusals, bad input); an exception
+    that would have reached `main` (a bug) fails the test with it."""
+    import contextlib
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    args = [str(a) for a in args]
+    with contextlib.chdir(cwd or Path.cwd()):
+        res = CliRunner().invoke(app, args, env={"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise AssertionError(f"`capsim {' '.join(args)}` raised {res.exception!r}") \
+            from res.exception
+    return subprocess.CompletedProcess(["capsim", *args], res.exit_code, res.stdout, res.stderr)

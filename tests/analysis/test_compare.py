@@ -147,10 +147,12 @@ def test_capsim_compare_writes_pdf_and_csv(files, tmp_path):
 
 
 def test_capsim_compare_needs_two_valid_scenarios(files, write):
-    one = capsim("compare", files["base"])
+    from tests.helpers import capsim_in_process  # refused before any work: in this process
+
+    one = capsim_in_process("compare", files["base"])
     assert one.returncode == 2 and "two or more" in one.stderr
     bad = write("bad.yaml", "extends: baseline.yaml\nend: 2027-13\n")
-    res = capsim("compare", files["base"], bad)
+    res = capsim_in_process("compare", files["base"], bad)
     assert res.returncode == 2 and "bad.yaml" in res.stderr and "Traceback" not in res.stderr
 
 

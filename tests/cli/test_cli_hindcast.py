@@ -57,7 +57,10 @@ def test_problems_in_both_files_come_back_at_once(tmp_path):
 
 
 def test_run_with_observations_puts_the_hindcast_in_the_report(tmp_path):
-    """`capsim run --observations` adds the hindcast's pages to report.pdf (issue 16 item 4)."""
+    """`capsim run --observations` adds the hindcast's pages to report.pdf (issue 16 item 4).
+
+    The fast loop's one real `capsim run` that writes its report (a plain one: test_report.py,
+    slow)."""
     import subprocess
     import sys
 
@@ -74,3 +77,4 @@ def test_run_with_observations_puts_the_hindcast_in_the_report(tmp_path):
     assert any(p.startswith("Hindcast:") or "\nHindcast:" in p for p in pages)
     assert any("The forecast against the reports" in p for p in pages)
     assert (out / "hindcast.pdf").is_file() and (out / "hindcast.csv").is_file()
+    assert not (out / "charts").exists()  # PNGs only with --png

@@ -1,4 +1,7 @@
-"""`capsim run`: the run directory, exit codes, reproducibility, interruption, bad targets."""
+"""`capsim run`: the run directory, exit codes, reproducibility, interruption, bad targets.
+
+`capsim` starts a real process (the console entry, signals); `in_process` runs the same CLI app
+in this process, for the tests about what a command writes and prints (cheaper to start)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import EXAMPLE_YAML
+from tests.helpers import capsim_in_process as in_process
 
 SUMMARY_TARGET_KEYS = {"type", "target_p", "by", "capacity_p10", "capacity_p50", "capacity_p90",
                        "gap_p50", "probability_met", "month_met_p50"}
@@ -56,6 +60,7 @@ def test_run_writes_the_run_directory_and_prints_the_targets(scenario, tmp_path)
 def test_the_same_command_twice_gives_byte_identical_csv_and_json(scenario, tmp_path):
     outs = [tmp_path / "a", tmp_path / "b"]
     for out in outs:
+        # two processes (each its own hash seed): output must not hang on set order
         assert capsim("run", scenario, "-n", 25, "--seed", 4, "--out", out,
                       "--no-report").returncode == 0
     for name in ("summary.json", "monthly.csv", "kpis.csv", "targets.csv", "phases.csv",
@@ -65,9 +70,9 @@ def test_the_same_command_twice_gives_byte_identical_csv_and_json(scenario, tmp_
 
 def test_workers_give_the_numbers_of_one_process(scenario, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    assert capsim("run", scenario, "-n", 40, "--out", a, "--no-report").returncode == 0
-    assert capsim("run", scenario, "-n", 40, "--workers", 2, "--out", b,
-                  "--no-report").returncode == 0
+    assert in_process("run", scenario, "-n", 40, "--out", a, "--no-report").returncode == 0
+    assert in_process("run", scenario, "-n", 40, "--workers", 2, "--out", b,
+                      "--no-report").returncode == 0
     assert (a / "monthly.csv").read_bytes() == (b / "monthly.csv").read_bytes()
 
 
@@ -75,7 +80,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(scenario, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(EXAMPLE_YAML.replace("build_months:", "buld_months:"), encoding="utf-8")
     out = tmp_path / "run"
-    res = capsim("run", bad, "-n", 5, "--out", out)
+    res = in_process("run", bad, "-n", 5, "--out", out)
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
     assert "unknown key 'buld_months' (did you mean 'build_months'?)" in res.stderr
@@ -83,15 +88,15 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(scenario, tmp_path):
 
 
 def test_an_unknown_set_path_is_bad_input(scenario, tmp_path):
-    res = capsim("run", scenario, "-n", 5, "--out", tmp_path / "x",
-                 "--set", "tenants.ctrp.probability=1")
+    res = in_process("run", scenario, "-n", 5, "--out", tmp_path / "x",
+                     "--set", "tenants.ctrp.probability=1")
     assert res.returncode == 2
     assert "no item 'ctrp' in tenants (did you mean 'ctrip'?)" in res.stderr
 
 
 def test_interrupt_leaves_no_partial_directory_and_keeps_previous_results(scenario, tmp_path):
     out = tmp_path / "run"
-    assert capsim("run", scenario, "-n", 5, "--out", out, "--no-report").returncode == 0
+    assert in_process("run", scenario, "-n", 5, "--out", out, "--no-report").returncode == 0
     before = (out / "summary.json").read_bytes()
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", str(scenario), "-n",
                              "300000", "--out", str(out), "--no-report"],
@@ -111,7 +116,7 @@ def test_a_read_only_target_is_a_clear_error(scenario, tmp_path):
     ro.mkdir()
     ro.chmod(0o500)
     try:
-        res = capsim("run", scenario, "-n", 5, "--out", ro / "run", "--no-report")
+        res = in_process("run", scenario, "-n", 5, "--out", ro / "run", "--no-report")
     finally:
         ro.chmod(0o700)
     assert res.returncode == 2
@@ -121,11 +126,12 @@ def test_a_read_only_target_is_a_clear_error(scenario, tmp_path):
 def test_an_output_path_under_a_file_is_a_clear_error(scenario, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    res = capsim("run", scenario, "-n", 5, "--out", blocker / "run", "--no-report")
+    res = in_process("run", scenario, "-n", 5, "--out", blocker / "run", "--no-report")
     assert res.returncode == 2
     assert "cannot write the output" in res.stderr and "Traceback" not in res.stderr
 
 
+@pytest.mark.slow  # waits for the connect timeout; the executor's own test (tests/ensemble) is fast
 def test_unreachable_scheduler_fails_fast_with_exit_1(scenario, tmp_path):
     pytest.importorskip("distributed")
     t = time.monotonic()

@@ -1,4 +1,7 @@
-"""`capsim validate` and `capsim schema` as a user runs them: output lines and exit codes."""
+"""`capsim validate` and `capsim schema` as a user runs them: output lines and exit codes.
+
+`capsim` starts a real process; `in_process` runs the same CLI app in this process (cheaper), for
+the single-file messages the gallery (tests/cli/test_gallery.py) also checks as processes."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import sys
 
 import pytest
 from tests.helpers import EXAMPLE_YAML, line_of
+from tests.helpers import capsim_in_process as in_process
 
 SUMMARY = ("baseline.yaml: ok: Dianjun compute baseline (Nov 2023): 2 facilities, 3 phases, "
            "3 tenant entries (20 tenants), 2 targets, 1 event, 2023-01..2027-12 (60 months)")
@@ -74,7 +78,7 @@ def test_valid_and_invalid_files_together(example_file, write):
 ])
 def test_bad_input_is_one_line_without_traceback(write, content, expected):
     path = write("bad.yaml", content)
-    done = capsim("validate", "bad.yaml", cwd=path.parent)
+    done = in_process("validate", "bad.yaml", cwd=path.parent)
     assert (done.returncode, done.stdout, done.stderr.splitlines()) == (2, "", [expected])
 
 
@@ -91,7 +95,7 @@ def test_debug_adds_the_traceback(write):
 def test_warnings_are_marked_and_do_not_fail(write):
     text = EXAMPLE_YAML.replace("online: 2023-06}", "online: 2028-06}")
     path = write("late.yaml", text)
-    done = capsim("validate", "late.yaml", cwd=path.parent)
+    done = in_process("validate", "late.yaml", cwd=path.parent)
     assert done.returncode == 0
     assert done.stderr.splitlines() == [
         f"late.yaml:{line_of(text, '2028-06')}:9: facilities.baidu-ai.phases.p1: comes online at "
@@ -101,8 +105,8 @@ def test_warnings_are_marked_and_do_not_fail(write):
 
 def test_set_applies_to_every_file(example_file, write):
     write("p2-slips.yaml", "extends: baseline.yaml\nname: slip\n")
-    done = capsim("validate", "baseline.yaml", "p2-slips.yaml", "--set", "end=2028-12",
-                  cwd=example_file.parent)
+    done = in_process("validate", "baseline.yaml", "p2-slips.yaml", "--set", "end=2028-12",
+                      cwd=example_file.parent)
     assert done.returncode == 0, done.stderr
     assert [line.endswith("2023-01..2028-12 (72 months)") for line in done.stdout.splitlines()] \
         == [True, True]
@@ -110,8 +114,8 @@ def test_set_applies_to_every_file(example_file, write):
 
 def test_bad_set_is_reported_once(example_file, write):
     write("other.yaml", "extends: baseline.yaml\n")
-    done = capsim("validate", "baseline.yaml", "other.yaml", "--set", "end", "--set", "a..b=1",
-                  cwd=example_file.parent)
+    done = in_process("validate", "baseline.yaml", "other.yaml", "--set", "end", "--set",
+                      "a..b=1", cwd=example_file.parent)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines() == [
         "--set: 'end' is not PATH=VALUE (e.g. --set end=2028-12)",
@@ -120,8 +124,8 @@ def test_bad_set_is_reported_once(example_file, write):
 
 
 def test_set_with_an_unknown_id(example_file):
-    done = capsim("validate", "baseline.yaml", "--set",
-                  "facilities.nacik.phases.p2.start=2024-09", cwd=example_file.parent)
+    done = in_process("validate", "baseline.yaml", "--set",
+                      "facilities.nacik.phases.p2.start=2024-09", cwd=example_file.parent)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines() == [
         "--set: facilities.nacik.phases.p2.start: no item 'nacik' in facilities (did you mean "
@@ -134,7 +138,7 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_schema_prints_the_json_schema(tmp_path):
-    done = capsim("schema", cwd=tmp_path)
+    done = in_process("schema", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     schema = json.loads(done.stdout)
     assert schema["title"] == "capsim scenario"

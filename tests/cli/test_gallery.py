@@ -7,6 +7,11 @@ exit 2, print exactly the lines of `NN-name.expected` on stderr and nothing on s
 traceback, write nothing, and stay within MEMORY_BYTES of address space (times: benchmarks/).
 Inputs too big to commit are generated in a temporary directory (GENERATED).
 
+Every case runs twice: in this process through the same command-line app (typer's CliRunner,
+`in-process`: the fast loop, `make check`), and as the two real processes with the memory bound
+(`process`: marked slow, `make test`, except the cases in PROCESS_ALWAYS, which keep the real
+processes, the memory bound and the console-script entry point in the fast loop too).
+
 tests/gallery/ok holds input that is legal but odd: it must validate and run (exit 0), printing
 exactly the warnings of its `.expected`, within the same memory bound.
 
@@ -25,12 +30,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import capsim_in_process as in_process
+
 GALLERY = Path(__file__).resolve().parents[1] / "gallery"
 BAD = sorted(GALLERY.glob("*.yaml"))
 ODD = sorted((GALLERY / "ok").glob("*.yaml"))
 HANG_S = 120.0  # when to stop waiting: a guard against hangs, not a timing (see benchmarks/)
 MEMORY_BYTES = 2 * 1024**3  # address space of one command
 ENV = {**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1", "COLUMNS": "200"}
+# Run as real processes in the fast loop too: binary input, an alias bomb (memory), a typer usage
+# error (--set without =), a surrogate, a legal input that runs.
+PROCESS_ALWAYS = {"05-binary-garbage", "08-alias-bomb", "80-set-without-equals",
+                  "95-surrogate-escape", "02-no-tenants"}
 
 def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
@@ -63,6 +74,32 @@ def capsim_both(cwd: Path, file: str, out: Path, extra: list[str]) -> dict[str, 
     return done
 
 
+def capsim_in_process(cwd: Path, file: str, out: Path, extra: list[str]) -> dict[str, tuple]:
+    """The two commands of `capsim_both` in this process, through the app `capsim` runs (no
+    memory bound: that is checked by the real processes)."""
+    commands = {"validate": ["validate", file, *extra],
+                "run": ["run", file, "-n", "2", "--no-report", "--out", str(out), *extra]}
+    done = {}
+    for name, args in commands.items():
+        started = time.monotonic()
+        res = in_process(*args, cwd=cwd)
+        done[name] = (res.returncode, res.stdout, res.stderr, time.monotonic() - started)
+    return done
+
+
+RUNNERS = {"in-process": capsim_in_process, "process": capsim_both}
+
+
+def gallery_params(cases: list[Path]) -> list:
+    """(case, runner) pairs: in-process for every case, real processes slow but for a few."""
+    params = []
+    for case in cases:
+        params.append(pytest.param(case, "in-process", id=f"{case.stem}-in-process"))
+        marks = () if case.stem in PROCESS_ALWAYS else (pytest.mark.slow,)
+        params.append(pytest.param(case, "process", id=f"{case.stem}-process", marks=marks))
+    return params
+
+
 def expected_lines(case: Path) -> list[str]:
     return case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
 
@@ -73,9 +110,9 @@ def extra_args(case: Path) -> list[str]:
 
 
 def assert_rejected(cwd: Path, file: str, expected: list[str], tmp_path: Path,
-                    extra: list[str] = ()) -> None:
+                    extra: list[str] = (), runner: str = "process") -> None:
     out = tmp_path / "out"
-    results = capsim_both(cwd, file, out, list(extra))
+    results = RUNNERS[runner](cwd, file, out, list(extra))
     for name, (code, stdout, stderr, _) in results.items():
         assert "Traceback" not in stderr + stdout, f"{name}: {stderr}"
         assert (name, code, stdout, stderr.splitlines()) == (name, 2, "", expected)
@@ -95,9 +132,9 @@ def test_the_gallery_is_complete():
     assert stray == []
 
 
-@pytest.mark.parametrize("case", BAD, ids=[c.stem for c in BAD])
-def test_bad_input_exits_2_with_its_lines(case, tmp_path):
-    assert_rejected(GALLERY, case.name, expected_lines(case), tmp_path, extra_args(case))
+@pytest.mark.parametrize("case, runner", gallery_params(BAD))
+def test_bad_input_exits_2_with_its_lines(case, runner, tmp_path):
+    assert_rejected(GALLERY, case.name, expected_lines(case), tmp_path, extra_args(case), runner)
     assert not (GALLERY / "reports").exists()
 
 
@@ -189,10 +226,10 @@ def test_extends_reads_only_scenario_files_and_says_what_else_is_there(tmp_path,
 
 
 # ---------------------------------------------------------------- legal but odd: it runs
-@pytest.mark.parametrize("case", ODD, ids=[c.stem for c in ODD])
-def test_odd_but_legal_input_runs(case, tmp_path):
+@pytest.mark.parametrize("case, runner", gallery_params(ODD))
+def test_odd_but_legal_input_runs(case, runner, tmp_path):
     out = tmp_path / "out"
-    results = capsim_both(case.parent, case.name, out, [])
+    results = RUNNERS[runner](case.parent, case.name, out, [])
     expected = expected_lines(case)
     for name, (code, stdout, stderr, _) in results.items():
         assert "Traceback" not in stderr + stdout, f"{name}: {stderr}"

@@ -1,5 +1,9 @@
 """Never lose a user's files: the reproductions of issue 11, each asserting the exit code, the
-message, and that nothing outside the output path changed (the tree hashed before and after)."""
+message, and that nothing outside the output path changed (the tree hashed before and after).
+
+Most commands run in this process through the CLI app (`in_process`, cheap to start); those whose
+folder marker records the command line, and those about the terminal or signals, run as real
+processes (`capsim`)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import EXAMPLE_YAML, tree_state
+from tests.helpers import capsim_in_process as in_process
 
 HINT = "(give --out another path, or delete it yourself if it is no longer needed)"
 
@@ -42,8 +47,8 @@ def run_refused(proj: Path, out: str, cwd: Path | None = None) -> str:
     """`capsim run` with `--out out`: exit 2, one line, and nothing changed anywhere."""
     watch = proj.parent
     before = tree_state(watch)
-    res = capsim("run", proj / "scenarios" / "base.yaml", "-n", 2, "--no-report", "--out", out,
-                 cwd=cwd or proj)
+    res = in_process("run", proj / "scenarios" / "base.yaml", "-n", 2, "--no-report", "--out",
+                     out, cwd=cwd or proj)
     assert res.returncode == 2, res.stderr
     assert res.stdout == "" and "Traceback" not in res.stderr
     assert len(res.stderr.splitlines()) == 1, res.stderr
@@ -86,7 +91,7 @@ def test_the_default_output_path_is_checked_the_same_way(proj):
     (proj / "reports" / "base").mkdir()
     (proj / "reports" / "base" / "mine.xlsx").write_bytes(b"x")
     before = tree_state(proj)
-    res = capsim("run", "scenarios/base.yaml", "--no-report", cwd=proj)
+    res = in_process("run", "scenarios/base.yaml", "--no-report", cwd=proj)
     assert res.returncode == 2
     assert res.stderr.strip() == (f"reports/base: is a folder capsim did not write (no "
                                   f".capsim-run marker; it holds 1 entry); capsim replaces only "
@@ -122,13 +127,13 @@ def test_another_kind_of_output_is_not_replaced(proj):
 
 
 def test_a_run_with_overrides_writes_its_own_folder_and_says_what_it_changed(proj):
-    plain = capsim("run", "scenarios/base.yaml", "-n", 2, "--seed", 20231114, "--no-report",
-                   cwd=proj)  # the scenario's own -n and seed: the plain run
+    plain = in_process("run", "scenarios/base.yaml", "-n", 2, "--seed", 20231114, "--no-report",
+                       cwd=proj)  # the scenario's own -n and seed: the plain run
     assert plain.returncode == 0, plain.stderr
     assert "wrote reports/base/" in plain.stdout
     before = tree_state(proj / "reports" / "base")
-    res = capsim("run", "scenarios/base.yaml", "-n", 2, "--no-report", "--set", "end=2028-12",
-                 "--seed", 5, cwd=proj)
+    res = in_process("run", "scenarios/base.yaml", "-n", 2, "--no-report", "--set",
+                     "end=2028-12", "--seed", 5, cwd=proj)
     assert res.returncode == 0, res.stderr
     assert tree_state(proj / "reports" / "base") == before
     line = [x for x in res.stdout.splitlines() if x.startswith("overrides:")]
@@ -138,8 +143,8 @@ def test_a_run_with_overrides_writes_its_own_folder_and_says_what_it_changed(pro
     summary = json.loads((proj / written / "summary.json").read_text(encoding="utf-8"))
     assert (summary["overrides"], summary["replications"], summary["seed"]) == (
         {"end": "2028-12"}, 2, 5)
-    again = capsim("run", "scenarios/base.yaml", "-n", 2, "--no-report", "--seed", 5, "--set",
-                   "end=2028-12", cwd=proj)
+    again = in_process("run", "scenarios/base.yaml", "-n", 2, "--no-report", "--seed", 5,
+                       "--set", "end=2028-12", cwd=proj)
     assert again.stdout.splitlines()[-1] == f"wrote {written}/"  # same changes, same folder
 
 
@@ -233,8 +238,8 @@ def test_a_terminal_that_is_not_utf8_degrades_the_output_not_the_run(proj, env):
 def test_a_scheduler_that_is_not_an_address_is_refused_at_once(proj, address):
     pytest.importorskip("distributed")
     before = tree_state(proj)
-    res = capsim("run", "scenarios/base.yaml", "--no-report", "--scheduler", address, cwd=proj,
-                 timeout=60)
+    res = in_process("run", "scenarios/base.yaml", "--no-report", "--scheduler", address,
+                     cwd=proj)
     assert (res.returncode, res.stdout, res.stderr.splitlines()) == (2, "", [
         f"error: --scheduler {address!r} is not a scheduler address (write tcp://HOST:PORT, "
         f"e.g. tcp://10.0.0.5:8786)"])
@@ -248,7 +253,7 @@ def test_a_scheduler_that_is_not_an_address_is_refused_at_once(proj, address):
 ])
 def test_work_beyond_the_limits_is_refused_up_front(proj, args, start):
     before = tree_state(proj)
-    res = capsim("run", "scenarios/base.yaml", "--no-report", *args, cwd=proj, timeout=60)
+    res = in_process("run", "scenarios/base.yaml", "--no-report", *args, cwd=proj)
     assert res.returncode == 2 and res.stdout == ""
     assert len(res.stderr.splitlines()) == 1 and res.stderr.startswith(start), res.stderr
     assert tree_state(proj) == before
@@ -256,7 +261,7 @@ def test_work_beyond_the_limits_is_refused_up_front(proj, args, start):
 
 def test_report_writes_only_into_a_folder_capsim_wrote(proj):
     before = tree_state(proj)
-    res = capsim("report", "reports/q3-board", cwd=proj)
+    res = in_process("report", "reports/q3-board", cwd=proj)
     assert (res.returncode, res.stdout, res.stderr.splitlines()) == (2, "", [
         "reports/q3-board: is a folder capsim did not write (no .capsim-run marker; it holds 1 "
         "entry); capsim replaces only its own output folders (give a folder that `capsim run` "

@@ -53,6 +53,42 @@ def results(baseline_run) -> Results:
     return Results.from_run(read_run(baseline_run))
 
 
+@pytest.fixture(scope="module")
+def zh_report(baseline_run) -> Path:
+    """The baseline's Chinese report.pdf with its PNGs (strict glyphs), drawn once for the
+    tests that read it."""
+    with strict_glyphs():
+        pdf = write_report(baseline_run, png=True)
+    assert pdf == baseline_run / "report.pdf"
+    return baseline_run
+
+
+@pytest.fixture(scope="module")
+def en_report(tmp_path_factory) -> Path:
+    """`capsim report RUN --lang en --png` (in this process, strict glyphs) over a run with an
+    old report.pdf and a stale chart: redrawn once, read by the tests of the English report and
+    of the command."""
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    out = make_run(tmp_path_factory.mktemp("runs") / "en", BASELINE, n=10)
+    (out / "charts").mkdir()
+    (out / "charts" / "stale.png").write_bytes(b"old")
+    (out / "report.pdf").write_bytes(b"an old report")
+    with strict_glyphs():
+        res = CliRunner().invoke(app, ["report", str(out), "--lang", "en", "--png"])
+    assert (res.exit_code, res.exception) == (0, None), res.stderr
+    assert f"wrote {out / 'report.pdf'}" in res.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def charts(results) -> list[Chart]:
+    """Every chart of the baseline's run report (laid out once; each test draws its own)."""
+    return all_charts(results)
+
+
 @pytest.fixture
 def style():
     register_font()
@@ -92,8 +128,7 @@ _CHARTS = {  # how to draw a placed chart again on a bare figure: (plot, data)
 }
 
 
-def test_every_chart_draws_on_a_bare_figure_and_returns_its_ax(results, style):
-    charts = all_charts(results)
+def test_every_chart_draws_on_a_bare_figure_and_returns_its_ax(charts, style):
     names = {ch.name for ch in charts}
     assert {"capacity-hpc", "capacity-ai", "demand-ai", "utilization", "idle", "buildout",
             "power", "energy-cost", "capex"} <= names
@@ -107,8 +142,8 @@ def test_every_chart_draws_on_a_bare_figure_and_returns_its_ax(results, style):
         fig.savefig(io.BytesIO(), format="png", dpi=40)  # draws every glyph: strict
 
 
-def test_time_axes_have_units_and_few_ticks(results, style):
-    for ch in all_charts(results):
+def test_time_axes_have_units_and_few_ticks(charts, style):
+    for ch in charts:
         if ch.name in ("utilization", "buildout"):
             continue
         fig = Figure()
@@ -118,25 +153,23 @@ def test_time_axes_have_units_and_few_ticks(results, style):
         assert 3 <= len(ax.get_xticks()) <= 9, ch.name
 
 
-def test_capacity_chart_tells_built_pipeline_and_target_apart(results, style):
-    data = next(ch for ch in all_charts(results) if ch.name == "capacity-hpc").data
+def test_capacity_chart_tells_built_pipeline_and_target_apart(charts, style):
+    data = next(ch for ch in charts if ch.name == "capacity-hpc").data
     ax = cc.plot_capacity(Figure().add_subplot(), data)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     for word in ("已建成", "在建", "规划", "P10–P90", "目标 1,000P"):
         assert any(word in label for label in labels), word
 
 
-def test_capacity_zooms_in_where_the_target_dwarfs_the_capacity(results, style):
-    data = next(ch for ch in all_charts(results) if ch.name == "capacity-ai").data
+def test_capacity_zooms_in_where_the_target_dwarfs_the_capacity(charts, style):
+    data = next(ch for ch in charts if ch.name == "capacity-ai").data
     ax = cc.plot_capacity(Figure().add_subplot(), data)
     assert len(ax.child_axes) == 1  # 3000P target, ~225P built: an inset shows the detail
 
 
 # ---------------------------------------------------------------------------- the PDF
-def test_report_pdf_has_the_pages_and_chinese_text(baseline_run, results, tmp_path):
-    with strict_glyphs():
-        pdf = write_report(baseline_run, png=True)
-    assert pdf == baseline_run / "report.pdf"
+def test_report_pdf_has_the_pages_and_chinese_text(zh_report, results):
+    baseline_run, pdf = zh_report, zh_report / "report.pdf"
     pages = pdf_pages(pdf)
     titles = ["要决定什么", "算力规划报告", "算力与目标", "需求与满足情况",
               "利用率与闲置算力", "租户", "各租户需求", "建设进度", "电力、电费与投资",
@@ -169,13 +202,8 @@ def test_report_pdf_has_the_pages_and_chinese_text(baseline_run, results, tmp_pa
         assert img.format == "PNG" and img.width > 600 and img.height > 300
 
 
-def test_redrawn_in_english_the_report_shows_no_chinese(baseline_run):
-    stale = baseline_run / "charts" / "stale.png"
-    stale.parent.mkdir(exist_ok=True)
-    stale.write_bytes(b"old")
-    with strict_glyphs():
-        write_report(baseline_run, lang="en", png=True)
-    pages = pdf_pages(baseline_run / "report.pdf")
+def test_redrawn_in_english_the_report_shows_no_chinese(en_report):
+    pages = pdf_pages(en_report / "report.pdf")
     text = "\n".join(pages)
     assert "What to decide" in pages[0]
     assert "Compute capacity planning report" in pages[1]
@@ -183,8 +211,8 @@ def test_redrawn_in_english_the_report_shows_no_chinese(baseline_run):
     assert "3,000P AI by 2025-12" in pages[1]
     assert not CJK.findall(text), sorted(set(CJK.findall(text)))
     # the PDF and charts/ were replaced whole: no stale chart, no temporary files left
-    assert not stale.exists()
-    assert not [p for p in baseline_run.iterdir()
+    assert not (en_report / "charts" / "stale.png").exists()
+    assert not [p for p in en_report.iterdir()
                 if p.name.startswith(".") and p.name != ".capsim-run"]  # the marker stays
 
 
@@ -208,9 +236,9 @@ def test_a_missing_glyph_is_an_error(write, tmp_path):
     assert not list(out.glob(".*tmp*")) and not list(tmp_path.glob("*/.charts*"))
 
 
-def test_charts_drawn_in_this_process_match_the_forked_ones(baseline_run, tmp_path,
-                                                             monkeypatch):
-    forked = sorted(p.name for p in (baseline_run / "charts").iterdir())
+@pytest.mark.slow  # a whole report with its PNGs again, in one process
+def test_charts_drawn_in_this_process_match_the_forked_ones(zh_report, tmp_path, monkeypatch):
+    forked = sorted(p.name for p in (zh_report / "charts").iterdir())
     monkeypatch.setattr(fork, "ENABLED", False)
     out = tmp_path / "run"
     make_run(out, BASELINE, n=10)
@@ -283,22 +311,23 @@ def capsim(*args):
                           capture_output=True, text=True, timeout=300)
 
 
-def test_capsim_report_redraws_without_simulating(tmp_path):
-    out = make_run(tmp_path / "run", BASELINE, n=10)
-    res = capsim("report", out, "--lang", "en", "--png")
-    assert res.returncode == 0, res.stderr
+def test_capsim_report_redraws_without_simulating(en_report):
+    out = en_report  # `capsim report --lang en --png` over a run written without its report
     assert (out / "report.pdf").is_file() and (out / "charts" / "buildout.png").is_file()
     assert (out / "results.xlsx").is_file()
     assert "Compute capacity planning report" in pdf_pages(out / "report.pdf")[1]
 
 
 def test_capsim_report_of_a_folder_that_is_no_run_exits_2(tmp_path):
-    res = capsim("report", tmp_path)
+    from tests.helpers import capsim_in_process  # refused before any drawing: in this process
+
+    res = capsim_in_process("report", tmp_path)
     assert res.returncode == 2
     assert "not a complete run directory" in res.stderr and "Traceback" not in res.stderr
-    assert capsim("report", tmp_path, "--lang", "fr").returncode == 2
+    assert capsim_in_process("report", tmp_path, "--lang", "fr").returncode == 2
 
 
+@pytest.mark.slow  # the same command with --observations, in the fast loop: test_cli_hindcast.py
 def test_capsim_run_writes_the_report(tmp_path):
     scenario = tmp_path / "baseline.yaml"
     scenario.write_text(EXAMPLE_YAML, encoding="utf-8")
@@ -306,6 +335,12 @@ def test_capsim_run_writes_the_report(tmp_path):
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "run" / "report.pdf").is_file()
     assert not (tmp_path / "run" / "charts").exists()  # PNGs only with --png
+
+
+@pytest.mark.slow  # a second whole report, with PNGs (`capsim report --png`: en_report)
+def test_capsim_run_png_writes_the_charts(tmp_path):
+    scenario = tmp_path / "baseline.yaml"
+    scenario.write_text(EXAMPLE_YAML, encoding="utf-8")
     res = capsim("run", scenario, "-n", 10, "--out", tmp_path / "png", "-q", "--png")
     assert res.returncode == 0, res.stderr
     assert len(list((tmp_path / "png" / "charts").glob("*.png"))) >= 15

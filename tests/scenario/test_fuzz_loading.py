@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 
 import pytest
 from tests.helpers import EXAMPLE_YAML
@@ -13,7 +14,10 @@ from hypothesis import strategies as st
 from simulator import Scenario, ScenarioError, load_scenario, scenario_from_dict
 from simulator.scenario.load import merge, parse_set, read_yaml
 
-FUZZ = settings(max_examples=300, deadline=None,
+# Examples per property: 300 in `make test` (and CI); 100 in `make check`, the fast loop, which
+# sets CAPSIM_FAST_LOOP (new random ones each run; a failure found is replayed from .hypothesis).
+EXAMPLES = 100 if os.environ.get("CAPSIM_FAST_LOOP") else 300
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 EXAMPLE = json.loads(json.dumps(read_yaml("<example>", text=EXAMPLE_YAML)))
 

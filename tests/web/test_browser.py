@@ -2,7 +2,8 @@
 
 Open the baseline; make a typo and see the error at its line; fix it; move phase 2's start and
 see P(met) change; pin two variants and compare; save as what-if and find the file with only the
-change; screenshots in Chinese and English; and (slow) download the PDF and check it opens.
+change; screenshots in Chinese and English; and download the PDF and check it opens. Both are
+marked slow (make test, not make check): the endpoints they drive are tested in test_api.py.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def _shots_dir(tmp_path: Path) -> Path:
     return out
 
 
+@pytest.mark.slow  # a real browser through every flow; tests/web/test_api.py covers what it calls
 def test_planner_flow_in_chromium(tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
