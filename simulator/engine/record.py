@@ -68,6 +68,12 @@ class MonthlyRecord:
     served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
     last: dict = field(default_factory=dict)  # type -> (demand, served) (R, n_t) of this month
     market: object = None  # engine.market.MarketWork when the scenario has a market or money
+    # per type: tenant demand and served of every month (H, R, n_t) [P], until `finish`
+    tenant_dem: dict = field(default_factory=dict)
+    tenant_srv: dict = field(default_factory=dict)
+    works: dict = field(default_factory=dict)  # type -> its batch._TypeWork
+    spilled: np.ndarray | None = None  # (H, T) bool: the type's shortfall was bought outside
+    touched: np.ndarray | None = None  # (H, T) bool: other pools served the type (serving)
 
     @classmethod
     def empty(cls, c: Compiled, R: int) -> "MonthlyRecord":
@@ -84,12 +90,40 @@ class MonthlyRecord:
                    tenant_served_fx=np.zeros((H, Ne, T), dtype=np.int64),
                    precision_p=zeros(F, k.phase_precision.shape[1]),
                    it_kw=zeros(F, T) if k.phase_kw is not None else None,
-                   served_from_other_p=zeros(T), served_for_other_p=zeros(T))
+                   served_from_other_p=zeros(T), served_for_other_p=zeros(T),
+                   spilled=np.zeros((H, T), dtype=bool), touched=np.zeros((H, T), dtype=bool))
 
-    def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
-        """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""
-        self.demand_p[:, m, t] = seq_sum(demand, 1)
-        self.unmet_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
-        self.tenant_demand_fx[m, work.entries, t] = fixed_sum(demand, work.starts)
-        self.tenant_served_fx[m, work.entries, t] = fixed_sum(served, work.starts)
+    def record_type(self, m: int, t: int, work, demand, served, spilled: bool) -> None:
+        """Store month m of type t: tenant demand and served (R, n_t) [P], and whether its
+        shortfall was bought outside (`spilled`: then it is not unmet). The sums over tenants
+        are taken once for all months, in `finish`."""
+        if t not in self.tenant_dem:
+            H, R = self.demand_p.shape[1], self.demand_p.shape[0]
+            self.tenant_dem[t] = np.empty((H, R, demand.shape[1]))
+            self.tenant_srv[t] = np.empty((H, R, demand.shape[1]))
+            self.works[t] = work
+        self.tenant_dem[t][m] = demand
+        self.tenant_srv[t][m] = served
+        self.spilled[m, t] = spilled
         self.last[t] = (demand, served)
+
+    def serve_other(self, m: int, u: int, served: np.ndarray) -> None:
+        """Type u's tenants were also served by other pools in month m: served (R, n_u) [P]
+        is final, and what is still short of it is unmet even where spillover was on."""
+        self.tenant_srv[u][m] = served
+        self.touched[m, u] = True
+        self.last[u] = (self.last[u][0], served)
+
+    def finish(self) -> None:
+        """After the last month: demand, unmet (R, H, T) and the per-entry fixed-point sums
+        (H, N_entries, T) of every type, from the stored tenant arrays (sums in tenant order,
+        as `seq_sum` and `fixed_sum` take them month by month)."""
+        for t, D in self.tenant_dem.items():
+            S, work = self.tenant_srv[t], self.works[t]
+            self.demand_p[:, :, t] = seq_sum(D, -1).T
+            unmet = seq_sum(np.maximum(D - S, 0.0), -1)  # (H, R)
+            unmet[self.spilled[:, t] & ~self.touched[:, t]] = 0.0
+            self.unmet_p[:, :, t] = unmet.T
+            self.tenant_demand_fx[:, work.entries, t] = fixed_sum(D, work.starts)
+            self.tenant_served_fx[:, work.entries, t] = fixed_sum(S, work.starts)
+        self.tenant_dem, self.tenant_srv, self.works = {}, {}, {}
