@@ -74,6 +74,7 @@ class MonthlyRecord:
     works: dict = field(default_factory=dict)  # type -> its batch._TypeWork
     spilled: np.ndarray | None = None  # (H, T) bool: the type's shortfall was bought outside
     touched: np.ndarray | None = None  # (H, T) bool: other pools served the type (serving)
+    before_serving: dict = field(default_factory=dict)  # (m, u) -> served (R, n_u) as allocated
 
     @classmethod
     def empty(cls, c: Compiled, R: int) -> "MonthlyRecord":
@@ -110,14 +111,15 @@ class MonthlyRecord:
     def serve_other(self, m: int, u: int, served: np.ndarray) -> None:
         """Type u's tenants were also served by other pools in month m: served (R, n_u) [P]
         is final, and what is still short of it is unmet even where spillover was on."""
+        self.before_serving.setdefault((m, u), self.tenant_srv[u][m].copy())
         self.tenant_srv[u][m] = served
         self.touched[m, u] = True
         self.last[u] = (self.last[u][0], served)
 
-    def finish(self) -> None:
+    def finish(self, c: Compiled) -> None:
         """After the last month: demand, unmet (R, H, T) and the per-entry fixed-point sums
         (H, N_entries, T) of every type, from the stored tenant arrays (sums in tenant order,
-        as `seq_sum` and `fixed_sum` take them month by month)."""
+        as `seq_sum` and `fixed_sum` took them month by month), and the market's bills."""
         for t, D in self.tenant_dem.items():
             S, work = self.tenant_srv[t], self.works[t]
             self.demand_p[:, :, t] = seq_sum(D, -1).T
@@ -126,4 +128,6 @@ class MonthlyRecord:
             self.unmet_p[:, :, t] = unmet.T
             self.tenant_demand_fx[:, work.entries, t] = fixed_sum(D, work.starts)
             self.tenant_served_fx[:, work.entries, t] = fixed_sum(S, work.starts)
-        self.tenant_dem, self.tenant_srv, self.works = {}, {}, {}
+        if self.market is not None:  # the bills need the tenants' arrays too
+            self.market.finish(c, self)
+        self.tenant_dem, self.tenant_srv, self.works, self.before_serving = {}, {}, {}, {}
