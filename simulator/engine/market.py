@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.engine.record import seq_sum
+from simulator.engine.record import fixed_total, seq_sum
 
 FIXED_P = 2.0 ** 24  # settlement P-months in fixed point (sums exact whatever the batching)
 FIXED_CNY = 2.0 ** 8  # settlement amounts in fixed point [CNY / FIXED_CNY]
@@ -197,5 +197,5 @@ class MarketWork:
         grid[:, :, free, :] = per_entry[:, :, free, None] * ratio[:, :, None, :]
         cny = grid * price[:, :, None, facs, t]
         idx = np.ix_(np.arange(ms.start, ms.stop), ty.entries, facs)
-        self.settle_p_fx[..., t][idx] = np.rint(grid * FIXED_P).astype(np.int64).sum(axis=1)
-        self.settle_cny_fx[..., t][idx] = np.rint(cny * FIXED_CNY).astype(np.int64).sum(axis=1)
+        self.settle_p_fx[..., t][idx] = fixed_total(grid, FIXED_P, 1)
+        self.settle_cny_fx[..., t][idx] = fixed_total(cny, FIXED_CNY, 1)

@@ -30,7 +30,19 @@ def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
         cols = np.concatenate([np.arange(starts[g], starts[g] + lengths[g]) for g in groups])
         first = np.concatenate(([0], np.cumsum(lengths[groups])[:-1]))
         per_rep[..., groups] = np.add.reduceat(values[..., cols], first, axis=-1)
-    return np.rint(per_rep * FIXED).astype(np.int64).sum(axis=-2)
+    return fixed_total(per_rep, FIXED, -2)
+
+
+def fixed_total(values: np.ndarray, scale: float, axis: int) -> np.ndarray:
+    """The sum along an axis of rint(values x scale) as int64: exact, whatever the order.
+
+    Where every partial sum stays below 2^53 in magnitude the rounded values are added as
+    floats (each addition is then exact) and converted once; otherwise as int64."""
+    y = np.multiply(values, scale)
+    np.rint(y, out=y)
+    if y.size and max(-float(y.min()), float(y.max())) * y.shape[axis] < 2.0 ** 53:
+        return y.sum(axis=axis).astype(np.int64)
+    return y.astype(np.int64).sum(axis=axis)
 
 
 def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
