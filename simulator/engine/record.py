@@ -56,8 +56,10 @@ def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     if n > 64:  # long axes: a cumulative sum adds ((a0 + a1) + a2) + ... in one call
         return np.take(np.cumsum(a, axis=axis), n - 1, axis=axis)
     a = np.moveaxis(a, axis, 0)  # short axes: whole slices added in turn (a few calls)
-    out = a[0].copy()
-    for x in a[1:]:
+    if n == 1:
+        return a[0].copy()
+    out = np.add(a[0], a[1])
+    for x in a[2:]:
         out += x
     return out
 
