@@ -18,7 +18,7 @@ from simulator.engine.record import fixed_total, seq_sum
 
 FIXED_P = 2.0 ** 24  # settlement P-months in fixed point (sums exact whatever the batching)
 FIXED_CNY = 2.0 ** 8  # settlement amounts in fixed point [CNY / FIXED_CNY]
-GRID_VALUES = 2 ** 22  # bills are worked out a few months at a time: at most this many values
+GRID_VALUES = 2 ** 18  # bills are worked out a few months at a time: at most this many values
 
 
 @dataclass(frozen=True)

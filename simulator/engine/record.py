@@ -13,6 +13,7 @@ import numpy as np
 from simulator.engine.arrays import Compiled
 
 FIXED = 2.0 ** 24  # tenant sums are kept in fixed point, 2^-24 P: exact whatever the batching
+CHUNK_VALUES = 2 ** 18  # the tenant sums after a run take this many values at a time (cache)
 
 
 def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -136,12 +137,17 @@ class MonthlyRecord:
         as `seq_sum` and `fixed_sum` took them month by month), and the market's bills."""
         for t, D in self.tenant_dem.items():
             S, work = self.tenant_srv[t], self.works[t]
-            self.demand_p[:, :, t] = seq_sum(D, -1).T
-            unmet = seq_sum(np.maximum(D - S, 0.0), -1)  # (H, R)
-            unmet[self.spilled[:, t] & ~self.touched[:, t]] = 0.0
-            self.unmet_p[:, :, t] = unmet.T
-            self.tenant_demand_fx[:, work.entries, t] = fixed_sum(D, work.starts)
-            self.tenant_served_fx[:, work.entries, t] = fixed_sum(S, work.starts)
+            H, R, n = D.shape
+            step = max(1, CHUNK_VALUES // max(1, R * n))  # months at a time: stays in cache
+            for m0 in range(0, H, step):
+                ms = slice(m0, m0 + step)
+                d, s = D[ms], S[ms]
+                self.demand_p[:, ms, t] = seq_sum(d, -1).T
+                unmet = seq_sum(np.maximum(d - s, 0.0), -1)  # (h, R)
+                unmet[self.spilled[ms, t] & ~self.touched[ms, t]] = 0.0
+                self.unmet_p[:, ms, t] = unmet.T
+                self.tenant_demand_fx[ms, work.entries, t] = fixed_sum(d, work.starts)
+                self.tenant_served_fx[ms, work.entries, t] = fixed_sum(s, work.starts)
         if self.market is not None:  # the bills need the tenants' arrays too
             self.market.finish(c, self)
         self.tenant_dem, self.tenant_srv, self.works, self.before_serving = {}, {}, {}, {}
