@@ -186,15 +186,22 @@ class MarketWork:
         pin = self.local[t, self.pin[ty.cols[ty.starts]]]  # (Ne_t,) local index, -2 unservable
         pin = np.where(self.pin[ty.cols[ty.starts]] < 0, -1, pin)
         h, R, n, F = per_entry.shape + (facs.size,)
-        grid = np.zeros((h, R, n, F))
-        pinned = np.flatnonzero(pin >= 0)
-        grid[:, :, pinned, pin[pinned]] = per_entry[:, :, pinned]
         free = np.flatnonzero(pin == -1)
-        left = np.maximum(served_f[:, :, facs, t] - grid.sum(axis=2), 0.0)  # (h, R, F)
+        if free.size == n:  # every entry free: nothing pinned to take out first
+            grid = None
+            left = np.maximum(served_f[:, :, facs, t], 0.0)  # (h, R, F)
+        else:
+            grid = np.zeros((h, R, n, F))
+            pinned = np.flatnonzero(pin >= 0)
+            grid[:, :, pinned, pin[pinned]] = per_entry[:, :, pinned]
+            left = np.maximum(served_f[:, :, facs, t] - grid.sum(axis=2), 0.0)
         tot = left.sum(axis=2, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(tot > 0, left / np.where(tot > 0, tot, 1.0), 0.0)
-        grid[:, :, free, :] = per_entry[:, :, free, None] * ratio[:, :, None, :]
+        if grid is None:
+            grid = per_entry[:, :, :, None] * ratio[:, :, None, :]
+        else:
+            grid[:, :, free, :] = per_entry[:, :, free, None] * ratio[:, :, None, :]
         cny = grid * price[:, :, None, facs, t]
         idx = np.ix_(np.arange(ms.start, ms.stop), ty.entries, facs)
         self.settle_p_fx[..., t][idx] = fixed_total(grid, FIXED_P, 1)
