@@ -6,6 +6,11 @@ a type with `spillover` is bought outside (served outside, not unmet); then the 
 up to `share_of_idle` of every facility's idle usable capacity to outside buyers; then rents are
 priced (with the yearly decline and the low-utilisation discount) and billed per tenant entry
 and facility. Nothing here runs unless the scenario has a market, money or moving prices.
+
+Only the spillover is bought within the month (it decides who is short). Nothing that plays
+later depends on the sales, rents or bills, so `MarketWork.finish` works them out once after
+the last month, for all months at once (bills a few months at a time), from what the month
+steps recorded: the same operations on the same values as month by month, the same bits.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 The arrays are stored month-major (a month's record is one contiguous block) and summed in a
 fixed order, so that a replication's numbers do not depend on the batch it ran in.
+
+Each month stores its tenants' demand and served demand per type as they are (R, n_t); the sums
+over tenants (demand, unmet, the per-entry fixed-point sums) are taken once after the last
+month (`MonthlyRecord.finish`), a few months at a time, in the same order as month by month.
 """
 
 from __future__ import annotations
