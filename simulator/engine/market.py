@@ -157,8 +157,11 @@ class MarketWork:
         sold = sell_idle(spec, installed * c.max_utilization, served_f)
         self.market_p[:] = sold
         price = local_price(spec, c.price_per_p_month, installed, served_f + sold)
-        self.rent_mcny[:] = served_f * price / 1e6
-        self.market_mcny[:] = sold * (spec.price[None, :] * spec.decline[:, None])[:, None] / 1e6
+        np.multiply(served_f, price, out=self.rent_mcny)  # written in place: no temporaries
+        self.rent_mcny /= 1e6
+        np.multiply(sold, (spec.price[None, :] * spec.decline[:, None])[:, None],
+                    out=self.market_mcny)
+        self.market_mcny /= 1e6
         for t, ty in rec.works.items():
             served = rec.tenant_srv[t]  # (H, R, n_t), as allocated (before serving across)
             if any(u == t for _, u in rec.before_serving):
