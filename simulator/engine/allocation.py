@@ -50,6 +50,8 @@ class Allocator:
         usable = np.maximum(usable, 0.0)
         demand = np.maximum(demand, 0.0)
         R = usable.shape[0]
+        if not self.pinned.size:  # every tenant free: no pinned stage, no gathering
+            return self._free_only(usable, demand)
         served = np.zeros((R, demand.shape[1]))
         by_facility = np.zeros((R, self.F))
         if self.pinned.size:
@@ -66,6 +68,15 @@ class Allocator:
                 spread = np.where(pool > 0, left / np.where(pool > 0, pool, 1.0), 0.0)
             by_facility = by_facility + np.minimum(total * spread, left)
         return served, by_facility
+
+    def _free_only(self, usable: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`__call__` when no tenant is pinned (the same operations on the same values)."""
+        pool = usable.sum(axis=1, keepdims=True)
+        served = self.stage_free(pool, demand)
+        total = served.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            spread = np.where(pool > 0, usable / np.where(pool > 0, pool, 1.0), 0.0)
+        return served, 0.0 + np.minimum(total * spread, usable)
 
 
 class _Share:
@@ -103,7 +114,7 @@ class _Share:
         else:
             cap = capacity
         granted = np.empty(R * self.N)
-        granted[self.flat] = np.clip(cap - ahead, 0.0, d).ravel()
+        granted[self.flat] = np.minimum(d, np.maximum(0.0, cap - ahead)).ravel()  # = clip
         return granted.reshape(R, self.N)
 
 

@@ -6,6 +6,11 @@ a type with `spillover` is bought outside (served outside, not unmet); then the 
 up to `share_of_idle` of every facility's idle usable capacity to outside buyers; then rents are
 priced (with the yearly decline and the low-utilisation discount) and billed per tenant entry
 and facility. Nothing here runs unless the scenario has a market, money or moving prices.
+
+Only the spillover is bought within the month (it decides who is short). Nothing that plays
+later depends on the sales, rents or bills, so `MarketWork.finish` works them out once after
+the last month, for all months at once (bills a few months at a time), from what the month
+steps recorded: the same operations on the same values as month by month, the same bits.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.engine.record import seq_sum
+from simulator.engine.record import fixed_total, seq_sum
 
 FIXED_P = 2.0 ** 24  # settlement P-months in fixed point (sums exact whatever the batching)
 FIXED_CNY = 2.0 ** 8  # settlement amounts in fixed point [CNY / FIXED_CNY]
+GRID_VALUES = 2 ** 18  # bills are worked out a few months at a time: at most this many values
 
 
 @dataclass(frozen=True)
@@ -78,27 +84,32 @@ def compile_market(s, types: tuple[str, ...]) -> MarketSpec | None:
         voucher=voucher, uses_money=s.uses_money)
 
 
-def sell_idle(spec: MarketSpec, m: int, usable: np.ndarray, busy: np.ndarray) -> np.ndarray:
-    """Capacity sold outside in month m by facility and type (R, F, T) [P].
+def sell_idle(spec: MarketSpec, usable: np.ndarray, busy: np.ndarray) -> np.ndarray:
+    """Capacity sold outside by month, facility and type (R, H, F, T) [P], from usable and
+    busy capacity (R, H, F, T) [P].
 
     Each facility offers `share` of its idle usable capacity (usable - served locally); the
     market takes ramp x min(offered, outside demand), from each facility in proportion to
-    what it offers.
+    what it offers. Nothing is sold in a month where no type's market is open.
     """
-    offer = spec.share * np.maximum(usable - busy, 0.0)  # (R, F, T)
-    total = offer.sum(axis=1)  # (R, T)
-    take = spec.ramp[m] * np.minimum(total, spec.demand[m])
+    offer = spec.share * np.maximum(usable - busy, 0.0)  # (R, H, F, T)
+    total = seq_sum(offer, 2)  # (R, H, T)
+    take = spec.ramp * np.minimum(total, spec.demand)
     with np.errstate(invalid="ignore", divide="ignore"):
         frac = np.where(total > 0, take / np.where(total > 0, total, 1.0), 0.0)
-    return offer * frac[:, None, :]
+    sold = offer * frac[:, :, None, :]
+    closed = ~spec.active.any(axis=1)  # (H,)
+    if closed.any():
+        sold[:, closed] = 0.0 * usable[:, closed]
+    return sold
 
 
-def local_price(spec: MarketSpec, m: int, base: np.ndarray, installed: np.ndarray,
+def local_price(spec: MarketSpec, base: np.ndarray, installed: np.ndarray,
                 busy: np.ndarray) -> np.ndarray:
-    """Local rent in month m (R, F, T) [CNY/(P*month)]: the base rent (F, T) times the decline,
-    less the discount where a facility's utilisation (busy / installed) of a type is below the
-    level."""
-    price = base * spec.decline[m]
+    """Local rent by month (R, H, F, T) [CNY/(P*month)]: the base rent (F, T) times the
+    decline, less the discount where a facility's utilisation (busy / installed) of a type is
+    below the level."""
+    price = base[None, None] * spec.decline[None, :, None, None]
     if spec.discount is None:
         return np.broadcast_to(price, installed.shape)
     level, off = spec.discount
@@ -137,41 +148,69 @@ class MarketWork:
         self.spillover_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
         return np.zeros_like(unmet)
 
-    def close_month(self, c, m: int, installed: np.ndarray, served_f: np.ndarray,
-                    served_by_type: list) -> None:
-        """Sell idle capacity, price the rents and bill tenants and buyers for month m."""
+    def finish(self, c, rec) -> None:
+        """After the last month: sell idle capacity, price the rents and bill tenants and
+        buyers for every month, from the batch's record `rec` (engine.record.MonthlyRecord:
+        installed and served by facility, and each type's tenants served, as allocated)."""
         spec = self.spec
-        usable = installed * c.max_utilization
-        sold = sell_idle(spec, m, usable, served_f) if spec.active[m].any() else 0.0 * usable
-        self.market_p[:, m] = sold
-        price = local_price(spec, m, c.price_per_p_month, installed, served_f + sold)
-        self.rent_mcny[:, m] = served_f * price / 1e6
-        self.market_mcny[:, m] = sold * (spec.price * spec.decline[m]) / 1e6
-        for t, ty, served in served_by_type:
-            self._bill(m, t, ty, served, served_f, price)
+        installed, served_f = rec.capacity_p, rec.served_p
+        sold = sell_idle(spec, installed * c.max_utilization, served_f)
+        self.market_p[:] = sold
+        price = local_price(spec, c.price_per_p_month, installed, served_f + sold)
+        np.multiply(served_f, price, out=self.rent_mcny)  # written in place: no temporaries
+        self.rent_mcny /= 1e6
+        np.multiply(sold, (spec.price[None, :] * spec.decline[:, None])[:, None],
+                    out=self.market_mcny)
+        self.market_mcny /= 1e6
+        for t, ty in rec.works.items():
+            served = rec.tenant_srv[t]  # (H, R, n_t), as allocated (before serving across)
+            if any(u == t for _, u in rec.before_serving):
+                served = served.copy()
+                for (m, u), before in rec.before_serving.items():
+                    if u == t:
+                        served[m] = before
+            self._bill(t, ty, served, served_f, price)
 
-    def _bill(self, m, t, ty, served, served_f, price) -> None:
-        """Tenant entry x facility P-months and rent of type t in month m, summed over R.
+    def _bill(self, t, ty, served, served_f, price) -> None:
+        """Tenant entry x facility P-months and rent of type t in every month, summed over R
+        (served (H, R, n_t) [P]; served_f and price (R, H, F, T)).
 
         Pinned tenants are served by their facility; the others share in proportion to what
         the unpinned demand took of each facility (as `allocation` spreads it)."""
         facs = ty.facs
         if not facs.size:
             return
-        per_entry = np.add.reduceat(served, ty.starts, axis=1)  # (R, Ne_t)
+        H, R, n, F = served.shape[0], served.shape[1], len(ty.starts), facs.size
+        step = max(1, GRID_VALUES // max(1, R * n * F))  # months at a time: memory bounded
+        for m0 in range(0, H, step):
+            ms = slice(m0, min(H, m0 + step))
+            self._bill_months(ms, t, ty, served[ms], served_f[:, ms].swapaxes(0, 1),
+                              price[:, ms].swapaxes(0, 1))
+
+    def _bill_months(self, ms, t, ty, served, served_f, price) -> None:
+        """`_bill` for the months ms: served (h, R, n_t), served_f and price (h, R, F, T)."""
+        facs = ty.facs
+        per_entry = np.add.reduceat(served, ty.starts, axis=2)  # (h, R, Ne_t)
         pin = self.local[t, self.pin[ty.cols[ty.starts]]]  # (Ne_t,) local index, -2 unservable
         pin = np.where(self.pin[ty.cols[ty.starts]] < 0, -1, pin)
-        R, n, F = per_entry.shape[0], per_entry.shape[1], facs.size
-        grid = np.zeros((R, n, F))
-        pinned = np.flatnonzero(pin >= 0)
-        grid[:, pinned, pin[pinned]] = per_entry[:, pinned]
+        h, R, n, F = per_entry.shape + (facs.size,)
         free = np.flatnonzero(pin == -1)
-        left = np.maximum(served_f[:, facs, t] - grid.sum(axis=1), 0.0)  # (R, F)
-        tot = left.sum(axis=1, keepdims=True)
+        if free.size == n:  # every entry free: nothing pinned to take out first
+            grid = None
+            left = np.maximum(served_f[:, :, facs, t], 0.0)  # (h, R, F)
+        else:
+            grid = np.zeros((h, R, n, F))
+            pinned = np.flatnonzero(pin >= 0)
+            grid[:, :, pinned, pin[pinned]] = per_entry[:, :, pinned]
+            left = np.maximum(served_f[:, :, facs, t] - grid.sum(axis=2), 0.0)
+        tot = left.sum(axis=2, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(tot > 0, left / np.where(tot > 0, tot, 1.0), 0.0)
-        grid[:, free, :] = per_entry[:, free, None] * ratio[:, None, :]
-        cny = grid * price[:, None, facs, t]
-        idx = np.ix_(ty.entries, facs)
-        self.settle_p_fx[m, :, :, t][idx] = np.rint(grid * FIXED_P).astype(np.int64).sum(axis=0)
-        self.settle_cny_fx[m, :, :, t][idx] = np.rint(cny * FIXED_CNY).astype(np.int64).sum(axis=0)
+        if grid is None:
+            grid = per_entry[:, :, :, None] * ratio[:, :, None, :]
+        else:
+            grid[:, :, free, :] = per_entry[:, :, free, None] * ratio[:, :, None, :]
+        cny = grid * price[:, :, None, facs, t]
+        idx = np.ix_(np.arange(ms.start, ms.stop), ty.entries, facs)
+        self.settle_p_fx[..., t][idx] = fixed_total(grid, FIXED_P, 1)
+        self.settle_cny_fx[..., t][idx] = fixed_total(cny, FIXED_CNY, 1)

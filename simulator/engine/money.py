@@ -51,7 +51,8 @@ def facility_flows(r) -> dict[str, np.ndarray]:
     online = _online_capex(r)  # (R, H, F)
     return {
         "rent": sum_t(mk.rent_mcny), "market": sum_t(mk.market_mcny),
-        "vouchers": sum_t(r.served_p * spec.voucher / 1e6),
+        "vouchers": sum_t(r.served_p * spec.voucher / 1e6) if spec.voucher.any()
+        else np.zeros(r.served_p.shape[:3]),  # served is finite: every term would be +0
         "grant": r.capex_mcny * grant,
         "electricity": -sum_t(r.energy_cost_mcny),
         "opex": -online * opex_share / 12.0,

@@ -88,7 +88,7 @@ def step(b: Batch, m: int) -> None:
         factor = np.where(live, ramp * np.exp(k * b.log_growth), 0.0)  # (R, N)
     short = np.zeros(factor.shape, dtype=bool)
     served_f = np.zeros_like(installed)
-    mk, by_type = getattr(b, "market", None), []  # engine.market.MarketWork, or None
+    mk = getattr(b, "market", None)  # engine.market.MarketWork, or None
     for t, ty in enumerate(b.per_type):
         if ty is None:
             continue
@@ -96,16 +96,15 @@ def step(b: Batch, m: int) -> None:
         served, served_f[:, ty.facs, t] = ty.allocate(installed[:, ty.facs, t] * c.max_utilization,
                                                       demand)
         unmet = demand - served
+        spilled = False
         if mk is not None:
+            spilled = mk.spec.spill[m, t]
             unmet = mk.spill(m, t, unmet)  # bought outside: served outside, not short
-            by_type.append((t, ty, served))
         short[:, ty.cols] |= unmet > max(c.leave_threshold, 1e-9) * demand
-        res.record_type(m, t, ty, demand, served, unmet)
+        res.record_type(m, t, ty, demand, served, spilled)
     if c.counting.serves:
         serve_across(b, m, installed, served_f, short)
-    res.served_p[:, m] = served_f
-    if mk is not None:
-        mk.close_month(c, m, installed, served_f, by_type)
+    res.served_p[:, m] = served_f  # the market sells and bills after the run (market.finish)
 
     if c.leave_after:
         b.short_run = np.where(short & live, b.short_run + 1, 0)
@@ -156,6 +155,7 @@ def simulate_batch(c: Compiled, seed: int, replications: range | list[int]) -> R
                 "tenant_signed_at": b.signed_at, "tenant_left_at": b.left_at,
                 "event_at": b.event_at, **({"pipeline": pipe} if pipe is not None else {})}
     rec, events = b.rec, env.scheduled
+    rec.finish(c)
     # the processes' generators and the environment refer to each other and to the batch: free
     # its arrays now rather than when the cyclic garbage collector comes round
     b.__dict__.clear()

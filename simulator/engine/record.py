@@ -2,6 +2,10 @@
 
 The arrays are stored month-major (a month's record is one contiguous block) and summed in a
 fixed order, so that a replication's numbers do not depend on the batch it ran in.
+
+Each month stores its tenants' demand and served demand per type as they are (R, n_t); the sums
+over tenants (demand, unmet, the per-entry fixed-point sums) are taken once after the last
+month (`MonthlyRecord.finish`), a few months at a time, in the same order as month by month.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import numpy as np
 from simulator.engine.arrays import Compiled
 
 FIXED = 2.0 ** 24  # tenant sums are kept in fixed point, 2^-24 P: exact whatever the batching
+CHUNK_VALUES = 2 ** 18  # the tenant sums after a run take this many values at a time (cache)
 
 
 def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -30,7 +35,19 @@ def fixed_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
         cols = np.concatenate([np.arange(starts[g], starts[g] + lengths[g]) for g in groups])
         first = np.concatenate(([0], np.cumsum(lengths[groups])[:-1]))
         per_rep[..., groups] = np.add.reduceat(values[..., cols], first, axis=-1)
-    return np.rint(per_rep * FIXED).astype(np.int64).sum(axis=-2)
+    return fixed_total(per_rep, FIXED, -2)
+
+
+def fixed_total(values: np.ndarray, scale: float, axis: int) -> np.ndarray:
+    """The sum along an axis of rint(values x scale) as int64: exact, whatever the order.
+
+    Where every partial sum stays below 2^53 in magnitude the rounded values are added as
+    floats (each addition is then exact) and converted once; otherwise as int64."""
+    y = np.multiply(values, scale)
+    np.rint(y, out=y)
+    if y.size and max(-float(y.min()), float(y.max())) * y.shape[axis] < 2.0 ** 53:
+        return y.sum(axis=axis).astype(np.int64)
+    return y.astype(np.int64).sum(axis=axis)
 
 
 def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
@@ -44,8 +61,10 @@ def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     if n > 64:  # long axes: a cumulative sum adds ((a0 + a1) + a2) + ... in one call
         return np.take(np.cumsum(a, axis=axis), n - 1, axis=axis)
     a = np.moveaxis(a, axis, 0)  # short axes: whole slices added in turn (a few calls)
-    out = a[0].copy()
-    for x in a[1:]:
+    if n == 1:
+        return a[0].copy()
+    out = np.add(a[0], a[1])
+    for x in a[2:]:
         out += x
     return out
 
@@ -68,6 +87,13 @@ class MonthlyRecord:
     served_for_other_p: np.ndarray | None = None  # (R, H, T) own capacity used for others [P]
     last: dict = field(default_factory=dict)  # type -> (demand, served) (R, n_t) of this month
     market: object = None  # engine.market.MarketWork when the scenario has a market or money
+    # per type: tenant demand and served of every month (H, R, n_t) [P], until `finish`
+    tenant_dem: dict = field(default_factory=dict)
+    tenant_srv: dict = field(default_factory=dict)
+    works: dict = field(default_factory=dict)  # type -> its batch._TypeWork
+    spilled: np.ndarray | None = None  # (H, T) bool: the type's shortfall was bought outside
+    touched: np.ndarray | None = None  # (H, T) bool: other pools served the type (serving)
+    before_serving: dict = field(default_factory=dict)  # (m, u) -> served (R, n_u) as allocated
 
     @classmethod
     def empty(cls, c: Compiled, R: int) -> "MonthlyRecord":
@@ -84,12 +110,48 @@ class MonthlyRecord:
                    tenant_served_fx=np.zeros((H, Ne, T), dtype=np.int64),
                    precision_p=zeros(F, k.phase_precision.shape[1]),
                    it_kw=zeros(F, T) if k.phase_kw is not None else None,
-                   served_from_other_p=zeros(T), served_for_other_p=zeros(T))
+                   served_from_other_p=zeros(T), served_for_other_p=zeros(T),
+                   spilled=np.zeros((H, T), dtype=bool), touched=np.zeros((H, T), dtype=bool))
 
-    def record_type(self, m: int, t: int, work, demand, served, unmet) -> None:
-        """Store month m of type t: tenant demand, served and unmet (R, n_t) [P]."""
-        self.demand_p[:, m, t] = seq_sum(demand, 1)
-        self.unmet_p[:, m, t] = seq_sum(np.maximum(unmet, 0.0), 1)
-        self.tenant_demand_fx[m, work.entries, t] = fixed_sum(demand, work.starts)
-        self.tenant_served_fx[m, work.entries, t] = fixed_sum(served, work.starts)
+    def record_type(self, m: int, t: int, work, demand, served, spilled: bool) -> None:
+        """Store month m of type t: tenant demand and served (R, n_t) [P], and whether its
+        shortfall was bought outside (`spilled`: then it is not unmet). The sums over tenants
+        are taken once for all months, in `finish`."""
+        if t not in self.tenant_dem:
+            H, R = self.demand_p.shape[1], self.demand_p.shape[0]
+            self.tenant_dem[t] = np.empty((H, R, demand.shape[1]))
+            self.tenant_srv[t] = np.empty((H, R, demand.shape[1]))
+            self.works[t] = work
+        self.tenant_dem[t][m] = demand
+        self.tenant_srv[t][m] = served
+        self.spilled[m, t] = spilled
         self.last[t] = (demand, served)
+
+    def serve_other(self, m: int, u: int, served: np.ndarray) -> None:
+        """Type u's tenants were also served by other pools in month m: served (R, n_u) [P]
+        is final, and what is still short of it is unmet even where spillover was on."""
+        self.before_serving.setdefault((m, u), self.tenant_srv[u][m].copy())
+        self.tenant_srv[u][m] = served
+        self.touched[m, u] = True
+        self.last[u] = (self.last[u][0], served)
+
+    def finish(self, c: Compiled) -> None:
+        """After the last month: demand, unmet (R, H, T) and the per-entry fixed-point sums
+        (H, N_entries, T) of every type, from the stored tenant arrays (sums in tenant order,
+        as `seq_sum` and `fixed_sum` took them month by month), and the market's bills."""
+        for t, D in self.tenant_dem.items():
+            S, work = self.tenant_srv[t], self.works[t]
+            H, R, n = D.shape
+            step = max(1, CHUNK_VALUES // max(1, R * n))  # months at a time: stays in cache
+            for m0 in range(0, H, step):
+                ms = slice(m0, m0 + step)
+                d, s = D[ms], S[ms]
+                self.demand_p[:, ms, t] = seq_sum(d, -1).T
+                unmet = seq_sum(np.maximum(d - s, 0.0), -1)  # (h, R)
+                unmet[self.spilled[ms, t] & ~self.touched[ms, t]] = 0.0
+                self.unmet_p[:, ms, t] = unmet.T
+                self.tenant_demand_fx[ms, work.entries, t] = fixed_sum(d, work.starts)
+                self.tenant_served_fx[ms, work.entries, t] = fixed_sum(s, work.starts)
+        if self.market is not None:  # the bills need the tenants' arrays too
+            self.market.finish(c, self)
+        self.tenant_dem, self.tenant_srv, self.works, self.before_serving = {}, {}, {}, {}

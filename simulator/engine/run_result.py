@@ -103,9 +103,10 @@ class RunResult:
         """Served demand per tenant entry, summed over the replications (H, N_entries, T) [P]."""
         return self.tenant_served_fx / FIXED
 
-    @property
+    @cached_property
     def busy_p(self) -> np.ndarray:
-        """Capacity in use: served to local tenants plus sold outside (R, H, F, T) [P]."""
+        """Capacity in use: served to local tenants plus sold outside (R, H, F, T) [P]
+        (worked out once)."""
         return self.served_p if self.market is None else self.served_p + self.market.market_p
 
     @cached_property

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine.record import fixed_sum, seq_sum
 
 
 def serve_across(b, m: int, installed: np.ndarray, served_f: np.ndarray, short: np.ndarray) -> None:
@@ -42,10 +41,7 @@ def serve_across(b, m: int, installed: np.ndarray, served_f: np.ndarray, short: 
             frac = np.where(need > 0, give / np.where(need > 0, need, 1.0), 0.0)
         served_f[:, :, t] += np.minimum(used[:, None] * spread, left_f)
         served = served + unmet * frac[:, None]
-        rec.last[u] = (demand, served)
-        work = b.per_type[u]
-        rec.unmet_p[:, m, u] = seq_sum(np.maximum(demand - served, 0.0), 1)
-        rec.tenant_served_fx[m, work.entries, u] = fixed_sum(served, work.starts)
+        rec.serve_other(m, u, served)
         rec.served_from_other_p[:, m, u] += give
         rec.served_for_other_p[:, m, t] += used
     short[:] = False
