@@ -22,6 +22,7 @@ from simulator.report.i18n.text import Text
 from simulator.analysis.sensitivity import sensitivity
 from simulator.analysis.sweep import run_sweep
 from tests.analysis.test_analysis import scenario as small_scenario
+from tests.helpers import capsim_in_process
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -44,16 +45,29 @@ def pdf_pages(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, Path]:
-    """The three commands on the Chinese baseline (30 replications), and plan in English."""
+    """The three commands on the Chinese baseline (30 replications), and plan in English,
+    through the CLI app in this process (the commands as real processes: the slow test
+    below)."""
     root = tmp_path_factory.mktemp("analysis")
     out = {}
     for kind, extra in [("sensitivity", ["-q"]), ("plan", []), ("sweep", SWEEP + ["-q"]),
                         ("plan-en", ["--lang", "en"])]:
-        res = capsim(kind.removesuffix("-en"), BASELINE, "-n", 30, "--out", root / kind, *extra)
+        res = capsim_in_process(kind.removesuffix("-en"), BASELINE, "-n", 30,
+                                "--out", root / kind, *extra, cwd=ROOT)
         assert res.returncode == 0, res.stderr
         assert "Traceback" not in res.stderr
         out[kind] = root / kind
     return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind, extra", [("sensitivity", ["-q"]), ("plan", ["--lang", "en"]),
+                                         ("sweep", SWEEP + ["-q"])])
+def test_the_analysis_commands_as_processes_write_their_pdf(kind, extra, tmp_path):
+    res = capsim(kind, BASELINE, "-n", 20, "--out", tmp_path / kind, *extra)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    assert len(pdf_pages(tmp_path / kind / f"{kind}.pdf")) >= 2
 
 
 def test_sensitivity_pdf_has_a_tornado_per_target_the_unmet_chart_and_the_table(runs):
