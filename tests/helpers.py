@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-import pytest
 
 # The contract of docs/design.md ("Scenario format"), verbatim: it must load unchanged.
 # Line numbers matter to the tests that assert `file:line:column` (name is line 1).

@@ -14,7 +14,7 @@ from simulator.scenario.schema_base import (  # noqa: F401  (re-exported)
     Probability, Rate, StartWhen, Strict, Triangular)
 from simulator.scenario.schema_counting import CountRule, HardwareEntry
 from simulator.scenario.schema_money import MarketOffer, Money, Subsidy  # noqa: F401
-from simulator.scenario.schema_pipeline import ApproveWhen, Size, Stream  # noqa: F401
+from simulator.scenario.schema_pipeline import ApproveWhen, Delay, Size, Stream, Switch  # noqa: F401
 from simulator.scenario.schema_scope import SCOPE_LEVELS, Scope  # noqa: F401
 from simulator.units import format_month
 
@@ -206,25 +206,6 @@ class Scheduling(OmitsNewDefaults, Strict):
     """a tenant short for this many consecutive months leaves; default never"""
     leave_threshold: Annotated[Rate, Field(ge=0.0, lt=1.0)] = 0.0
     """a month counts as short only when the unmet share of the tenant's demand is above this"""
-
-
-class Delay(Strict):
-    types: list[str] = Field(min_length=1)
-    """compute types whose phases are delayed"""
-    months: Duration
-    """delay [months]"""
-
-
-class Switch(Strict):
-    """A change of the hardware that can be bought: phases not yet online that hold `from` get
-    `to` (units x units_factor); their capacity, power and capex follow from the catalogue."""
-
-    from_: Id = Field(alias="from")
-    """catalogue id of the hardware no longer bought, e.g. h800-sxm"""
-    to: Id
-    """catalogue id of the hardware bought instead, e.g. h20"""
-    units_factor: Annotated[float, Field(gt=0.0, le=1000.0, allow_inf_nan=False)] = 1.0
-    """units of `to` per unit of `from` (1: the same number of units)"""
 
 
 class Event(OmitsNewDefaults, Strict):

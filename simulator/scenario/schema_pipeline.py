@@ -1,4 +1,5 @@
-"""The scenario's project pipeline: streams of projects not yet announced, and their gates."""
+"""The scenario's project pipeline: streams of projects not yet announced, and their gates;
+and the hardware switch a supply shock may bring."""
 
 from __future__ import annotations
 
@@ -79,3 +80,22 @@ class Stream(OmitsNewDefaults, Strict):
     """approval gate on the region's utilisation"""
     start_when: StartWhen | None = None
     """start construction (after approval) on the facility's utilisation, as for a phase"""
+
+
+class Switch(Strict):
+    """A change of the hardware that can be bought: phases not yet online that hold `from` get
+    `to` (units x units_factor); their capacity, power and capex follow from the catalogue."""
+
+    from_: Id = Field(alias="from")
+    """catalogue id of the hardware no longer bought, e.g. h800-sxm"""
+    to: Id
+    """catalogue id of the hardware bought instead, e.g. h20"""
+    units_factor: Annotated[float, Field(gt=0.0, le=1000.0, allow_inf_nan=False)] = 1.0
+    """units of `to` per unit of `from` (1: the same number of units)"""
+
+
+class Delay(Strict):
+    types: list[str] = Field(min_length=1)
+    """compute types whose phases are delayed"""
+    months: Duration
+    """delay [months]"""

@@ -59,7 +59,7 @@ def test_many_scenarios_lay_out(files, tmp_path, n):
     pages = [p.extract_text().replace("\n", " ") for p in PdfReader(pdf).pages]
     assert f"{n} scenarios side by side" in pages[0]
     letters = "ABCDEFGHIJKLMNOPQRST"[:n]
-    assert all(f"scenarios/baseline.yaml" in pages[0] or "baseline.yaml" in pages[0]
+    assert all("scenarios/baseline.yaml" in pages[0] or "baseline.yaml" in pages[0]
                for _ in letters)
 
 

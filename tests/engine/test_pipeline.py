@@ -17,7 +17,7 @@ from simulator.engine.batch import Batch
 from simulator.engine.draws import replication_keys
 from simulator.engine.pipeline import TAIL, slot_count
 from simulator.engine.processes import simulate, simulate_batch
-from tests.helpers import engine_scenario, ym
+from tests.helpers import engine_scenario
 
 AI = 0
 REPS = 4000

@@ -101,15 +101,20 @@ def blocks(res: Results) -> list[Block]:
                                      t("c_prob"), t("c_ramp"), t("c_growth")],
                     ten_rows,
                     ["left", "left", "left", "left", "right", "right", "right"])
+    return [b for b in (types, econ, facilities, tenants, _events(res)) if b.rows]
+
+
+def _events(res: Results) -> Block:
+    """The event table: probability, window and effect of each shock."""
+    t, s = res.t, res.scenario
     ev_rows = [[shorten(res.event_name(e), 40), t.pct(e.probability),
                 t("v_window", a=format_month(e.window.from_), b=format_month(e.window.to)),
                 _event_effect(res, e)] for e in s.events]
     changes = any(e.switch is not None or (e.delay is None and e.capacity_factor is not None)
                   for e in s.events)  # then the last column holds more than a delay
     effect = t.pick("影响", "Effect", "Effect") if changes else t("c_delay")
-    events = Block(t("a_events"), [t("c_event"), t("c_p"), t("c_window"), effect],
-                   ev_rows, ["left", "right", "left", "left"])
-    return [b for b in (types, econ, facilities, tenants, events) if b.rows]
+    return Block(t("a_events"), [t("c_event"), t("c_p"), t("c_window"), effect],
+                 ev_rows, ["left", "right", "left", "left"])
 
 
 def _opt(value) -> str:
