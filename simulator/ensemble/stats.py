@@ -238,8 +238,10 @@ class Histograms:
         bits = spans[0][0].bits
         cat = lambda name: np.concatenate([getattr(p, name)[a:b] for p, a, b in spans])  # noqa
         series, lo = cat("series"), cat("lo")
-        key = bin_key(lo, bits)
-        order = np.lexsort((key, series))
+        key = bin_key(lo, bits)  # |key| < 2^(12 + bits) <= 2^24
+        # each part is sorted by (series, key): a stable sort of the runs on one int64 key
+        # (timsort merges them) gives lexsort's order
+        order = np.argsort((series.astype(np.int64) << 32) + key, kind="stable")
         series, key = series[order], key[order]
         new = np.ones(len(series), dtype=bool)
         new[1:] = (series[1:] != series[:-1]) | (key[1:] != key[:-1])
