@@ -45,7 +45,7 @@ class Block:
         replication of a batch): a constant row is one bin, and its sum value * R is exact
         (24 significant bits times R < 2^29)."""
         S, R = values.shape
-        same = values.min(axis=1) == values.max(axis=1)
+        same = np.logical_and.reduce(values == values[:, :1], axis=1)  # one pass, not min & max
         const, vary = np.flatnonzero(same), np.flatnonzero(~same)
         value = values[const, 0].astype(np.float64) + 0.0
         x = sort_rows(values[vary])
