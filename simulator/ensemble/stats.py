@@ -144,7 +144,13 @@ def sort_rows(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values)
     if values.dtype not in (np.float32, np.float64):
         values = values.astype(np.float64)
-    x = np.sort(values, axis=1).astype(np.float64, copy=False)
+    return widen_sorted(np.sort(values, axis=1))
+
+
+def widen_sorted(x: np.ndarray) -> np.ndarray:
+    """Rows already sorted (float32 or float64) as float64, -0.0 made 0.0 (as `sort_rows`);
+    float64 rows are changed in place."""
+    x = x.astype(np.float64, copy=False)
     np.add(x, 0.0, out=x)
     return x
 
