@@ -112,22 +112,53 @@ def monthly_cube(r: RunResult) -> np.ndarray:
         per_t["spillover_p"] = r.market.spillover_p
     total = {name: seq_sum(per_t[name], 2) for name in TOTAL_METRICS[:4]}
     total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
-    tix = {t: i for i, t in enumerate(c.types)}
-    fix = {f: i for i, f in enumerate(c.facilities)}
     rows = monthly_rows(c)
     cube = np.empty((len(rows), H, R), dtype=np.float32)
     extra = {**counting.monthly_series(r), **pipeline_columns(r, per_t["capacity_p"])}
+    _fill(cube, rows, c, per_ft, per_t, total, extra)
+    return cube
+
+
+def _fill(cube: np.ndarray, rows, c: Compiled, per_ft: dict, per_t: dict, total: dict,
+          extra: dict) -> None:
+    """Write each row's (R, H) values into cube[q] (H, R) float32: the rows taken from one
+    (R, H, F, T), (R, H, T) or (R, H) array together, one transposing copy per array (the same
+    values as row by row: float64 rounded once to float32)."""
+    tix = {t: i for i, t in enumerate(c.types)}
+    fix = {f: i for i, f in enumerate(c.facilities)}
+    T = len(c.types)
+    groups: dict[tuple, tuple[list, list]] = {}
     for q, (metric, typ, fac) in enumerate(rows):
         if (metric, typ, fac) in extra:
-            col = extra[(metric, typ, fac)]
-        elif typ == "all":
-            col = total[metric]
+            cube[q] = extra[(metric, typ, fac)].T
+            continue
+        if typ == "all":
+            key, k = ("total", metric), 0
         elif fac == "all":
-            col = per_t[metric][:, :, tix[typ]]
+            key, k = ("type", metric), tix[typ]
         else:
-            col = per_ft[metric][:, :, fix[fac], tix[typ]]
-        cube[q] = col.T
-    return cube
+            key, k = ("ft", metric), fix[fac] * T + tix[typ]
+        qs, ks = groups.setdefault(key, ([], []))
+        qs.append(q)
+        ks.append(k)
+    for (kind, metric), (qs, ks) in groups.items():
+        if kind == "total":
+            src = total[metric][:, :, None]
+        elif kind == "type":
+            src = per_t[metric]
+        else:
+            a = per_ft[metric]
+            src = a.reshape(a.shape[0], a.shape[1], -1)
+        _put(cube, qs, src, ks)
+
+
+def _put(cube: np.ndarray, qs: list, src: np.ndarray, ks: list) -> None:
+    """cube[qs[i]] = src[:, :, ks[i]].T for all i, with slices where the indices run on."""
+    n = len(qs)
+    if qs == list(range(qs[0], qs[0] + n)) and ks == list(range(ks[0], ks[0] + n)):
+        cube[qs[0]:qs[0] + n] = src[:, :, ks[0]:ks[0] + n].transpose(2, 1, 0)
+    else:
+        cube[qs] = src[:, :, ks].transpose(2, 1, 0)
 
 
 def reduce_result(r: RunResult, keep: bool = False, keep_rows=()) -> Part:

@@ -17,7 +17,8 @@ import numpy as np
 
 from simulator.errors import SimulationError
 from simulator.ensemble.stats import (MAX_COUNT, ExactSums, Histograms, bin_bits,
-                                      exact_sums_sorted, sort_rows)
+                                      exact_sums_sorted, sort_rows,
+                                      widen_sorted)
 
 
 @dataclass
@@ -45,10 +46,12 @@ class Block:
         replication of a batch): a constant row is one bin, and its sum value * R is exact
         (24 significant bits times R < 2^29)."""
         S, R = values.shape
-        same = values.min(axis=1) == values.max(axis=1)
+        same = np.logical_and.reduce(values == values[:, :1], axis=1)  # one pass, not min & max
         const, vary = np.flatnonzero(same), np.flatnonzero(~same)
         value = values[const, 0].astype(np.float64) + 0.0
-        x = sort_rows(values[vary])
+        x = values[vary]  # a copy, sorted in place
+        x.sort(axis=1)
+        x = widen_sorted(x)
         h = Histograms.of_sorted(x, bin_bits(S))
         series = np.concatenate([const, vary[h.series]])
         order = np.argsort(series, kind="stable")
