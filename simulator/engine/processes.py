@@ -4,7 +4,7 @@ One time unit is one month. A batch (`batch.Batch`) holds R replications side by
 arrays shaped (R, ...); each actor (phase, tenant, event) is one SimPy process that sleeps until the next
 month at which it changes in any replication, and one scheduler process allocates every month
 for the whole batch. Within a month the order is fixed: phases change state (m + 0.0), shocks
-hit (m + 0.1), tenants sign (m + 0.2), the platform allocates and records (m + 0.5).
+hit (m + 0.1, in the scenario's order), tenants sign (m + 0.2), the platform allocates and records (m + 0.5).
 """
 
 from __future__ import annotations
@@ -50,14 +50,19 @@ def tenant_process(env: simpy.Environment, b: Batch, cols: np.ndarray):
 
 
 def event_process(env: simpy.Environment, b: Batch, e: int):
-    """A shock: happens (or not) at a month of its window and delays phases of its types."""
+    """A shock: happens (or not) at a month of its window and delays phases of its types.
+
+    Shocks of the same month hit in the order the scenario lists them (each at its own offset
+    within [SHOCK, SHOCK + 0.05)), whatever else the batch holds: SimPy orders events of one
+    time by when they were scheduled, which depends on the other replications of a batch."""
     at = b.event_at[:, e]
     months = np.unique(at[np.isfinite(at) & (at < b.H)])
+    offset = SHOCK + 0.05 * e / max(1, b.event_at.shape[1])
     for m in months:
         # a shock before `start` hits at once, before any phase process has run (event
         # processes are created first), with its own month deciding what is not yet online
-        if m + SHOCK > env.now and m >= 0:
-            yield env.timeout(m + SHOCK - env.now)
+        if m + offset > env.now and m >= 0:
+            yield env.timeout(m + offset - env.now)
         b.shock(e, np.flatnonzero(at == m), m)
 
 

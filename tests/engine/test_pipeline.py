@@ -214,3 +214,27 @@ def test_under_construction_holds_the_capacity_of_its_time():
     r = simulate(engine_scenario(fac, events=[event]), 0)
     uc = r.under_construction_p[0, :, :, AI].sum(axis=1)
     assert_allclose(uc[:8], [100, 100, 60, 60, 60, 60, 0, 0])
+
+
+def test_shocks_of_the_same_month_hit_in_scenario_order_whatever_the_batch():
+    """A delay and a capacity factor at random months of the same window: where both hit in
+    the same month, the delay is counted on the capacity before the factor cuts it (the
+    scenario lists the delay first), whatever other replications share the batch (SimPy
+    alone would order them by when each process last woke, which depends on the batch)."""
+    fac = ANCHOR + [{"id": "new", "phases": [
+        {"capacity": {"ai": "100P"}, "start": "2024-01", "build_months": 9}]}]
+    window = {"from": "2024-02", "to": "2024-05"}
+    late = {"id": "late", "window": window, "delay": {"types": ["ai"], "months": 2}}
+    cut = {"id": "cut", "window": window, "types": ["ai"], "capacity_factor": 0.6}
+    c = compile_scenario(engine_scenario(fac, events=[late, cut]))
+    n = 60
+    whole = simulate_batch(c, 5, list(range(n)))
+    for size in (1, 7):
+        parts = [simulate_batch(c, 5, list(range(a, min(a + size, n)))).pipeline["effects"]
+                 for a in range(0, n, size)]
+        assert_array_equal(np.concatenate(parts), whole.pipeline["effects"])
+    same = whole.event_at[:, 0] == whole.event_at[:, 1]
+    assert same.sum() >= 5, "the seed should give several replications with both in one month"
+    eff = whole.pipeline["effects"][same]
+    assert_allclose(eff[:, 0, 0], 100.0)  # delayed: the phase's 100P before the cut
+    assert_allclose(eff[:, 1, 1], 40.0)  # cut: 100 - 60
