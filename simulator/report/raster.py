@@ -8,7 +8,7 @@ import numpy as np
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutEngine
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -27,6 +27,7 @@ def freeze_layout(figures: list[Figure]) -> None:
         engine = fig.get_layout_engine()
         if isinstance(engine, ConstrainedLayoutEngine):
             engine.execute(fig)  # what a draw would do first, without the drawing
+        if isinstance(engine, (ConstrainedLayoutEngine, PlaceHolderLayoutEngine)):
             with mpl.rc_context({"figure.autolayout": False,
                                  "figure.constrained_layout.use": False}):
                 fig.set_layout_engine(None)  # None here: no engine, no extra draw on save
