@@ -15,7 +15,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from simulator.report.document import Document, Meta
-from simulator.report.raster import freeze_layout
+from simulator.report.raster import freeze_layout, frozen
 
 
 def make_pages(doc: Document) -> list[Figure]:
@@ -61,9 +61,12 @@ def test_savefig_draws_each_frozen_page_once(monkeypatch):
         pages = make_pages(doc)
         freeze_layout(pages)
         drawn = count_draws(monkeypatch)
-        with PdfPages(io.BytesIO()) as pdf:
+        with frozen(), PdfPages(io.BytesIO()) as pdf:
             for fig in pages:
                 pdf.savefig(fig)
+        # savefig puts back "no engine" (under the report's rc that would be a new
+        # constrained engine, and the PNGs drawn after the PDF would be laid out again)
+        assert [f.get_layout_engine() for f in pages] == [None, None]
     assert [id(f) for f in drawn] == [id(f) for f in pages]  # once each, in order
 
 
