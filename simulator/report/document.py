@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 
 from simulator.report import fork, halves
 from simulator.report.i18n.text import Text
-from simulator.report.raster import freeze_layout, write_pngs
+from simulator.report.raster import freeze_layout, frozen, write_pngs
 from simulator.report.style import fonts_resolved_once, register_font, report_rc
 
 
@@ -189,7 +189,7 @@ class Document:
                 "Creator": f"capsim {__version__}", "Subject": self.meta.subject}
 
     def _pdf(self, path: Path) -> None:
-        with PdfPages(path, metadata=self._metadata()) as pdf:
+        with frozen(), PdfPages(path, metadata=self._metadata()) as pdf:
             for fig in self.figures:
                 pdf.savefig(fig)
 

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from simulator.output import forked
 from simulator.report import fork
-from simulator.report.raster import freeze_layout, write_pngs
+from simulator.report.raster import freeze_layout, frozen, write_pngs
 
 
 def available(pages: int) -> bool:
@@ -43,7 +43,7 @@ def draw_pages(figures: list[Figure], pdf_path: Path, metadata: dict,
     """Lay `figures` out once, write them to `pdf_path` and, with `png_dir`, the charts of
     `placed` that sit on them as PNGs."""
     freeze_layout(figures)
-    with PdfPages(pdf_path, metadata=metadata) as pdf:
+    with frozen(), PdfPages(pdf_path, metadata=metadata) as pdf:
         for fig in figures:
             pdf.savefig(fig)
     if png_dir is not None:

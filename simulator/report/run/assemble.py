@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from simulator.report.data import Results
-from simulator.report.document import Document, Meta
+from simulator.report.document import Document, Meta, collector_paused
 from simulator.report.run.registry import RUN_PAGES, page_functions
 
 
@@ -50,6 +50,7 @@ def write_report(run_dir: str | os.PathLike, lang: str | None = None, png: bool 
     from simulator.output.run_dir import read_run
 
     run_dir = Path(run_dir)
-    res = Results.from_run(read_run(run_dir), lang)
+    with collector_paused():  # reading the scenario's YAML makes many small objects: no
+        res = Results.from_run(read_run(run_dir), lang)  # full collections meanwhile
     return render(res, run_dir / "report.pdf", run_dir / "charts" if png else None,
                   extra_pages=extra_pages)
