@@ -9,7 +9,7 @@ import numpy as np
 
 from simulator.engine import counting
 from simulator.engine.arrays import Compiled
-from simulator.engine.record import FIXED, MonthlyRecord, fixed_sum, seq_sum  # noqa: F401
+from simulator.engine.record import FIXED, MonthlyRecord, seq_sum  # noqa: F401  (re-exported)
 
 HOURS_PER_MONTH = 730.0
 

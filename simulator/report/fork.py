@@ -1,7 +1,7 @@
 """Run one drawing job in a forked child while this process draws another (POSIX only).
 
-A report's pages are drawn in two halves on two cores (see `halves`); where pypdf is missing
-its PNGs and its PDF are drawn at the same time instead. The child inherits the figures (copy
+A report's pages are drawn in two halves on two cores (see `halves`); where that is not worth
+it, its PNGs and its PDF are drawn at the same time instead. The child inherits the figures (copy
 on write), writes files and exits; its failure comes back as an exception here, a missing
 glyph as MissingGlyphError. Where forking is not safe (see `simulator.output.forked`) or
 `ENABLED` is off, the job simply runs in this process.

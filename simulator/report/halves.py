@@ -9,7 +9,7 @@ metadata are those of drawing in one process; each half embeds its own font subs
 file is somewhat larger.
 
 Used only where forking is safe (see `fork.can_fork`), a core is spare (on a busy machine the
-forked half's extra CPU would buy no time) and pypdf is installed; otherwise `Document.write`
+forked half's extra CPU would buy no time); otherwise `Document.write`
 draws the PDF in this process (and the PNGs, if asked, in a forked child) as before.
 """
 
@@ -28,14 +28,8 @@ from simulator.report.raster import freeze_layout, frozen, write_pngs
 
 def available(pages: int) -> bool:
     """True if `pages` pages are to be drawn in two halves here: forking is safe and worth it
-    (a core to spare, see `simulator.output.forked.worth_splitting`) and pypdf is installed."""
-    if pages < 2 or not fork.can_fork() or not forked.worth_splitting():
-        return False
-    try:
-        import pypdf  # noqa: F401 - only to join the halves
-    except ImportError:
-        return False
-    return True
+    (a core to spare, see `simulator.output.forked.worth_splitting`)."""
+    return pages >= 2 and fork.can_fork() and forked.worth_splitting()
 
 
 def draw_pages(figures: list[Figure], pdf_path: Path, metadata: dict,

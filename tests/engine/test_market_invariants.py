@@ -9,10 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator import scenario_from_dict
-from simulator.engine.arrays import compile_scenario
 from simulator.engine.market import FIXED_CNY, FIXED_P
-from simulator.engine.processes import simulate_batch
-from tests.engine.test_invariants import TOL, TYPES, quiet, scenarios
+from tests.engine.test_invariants import TOL, TYPES, _run, quiet, scenarios
 from tests.helpers import ym
 
 SETTINGS = settings(max_examples=40, deadline=None)
@@ -39,14 +37,6 @@ def market_scenarios(draw):
         d["defaults"]["discount_below"] = {"utilization": 0.5, "share": 0.3}
     d["scheduling"]["leave_threshold"] = draw(st.sampled_from([0, 0.25]))
     return scenario_from_dict(d), seed
-
-
-def _run(case):
-    scenario, seed = case
-    c = compile_scenario(scenario)
-    r = simulate_batch(c, seed, range(3))
-    scale = float(max(r.demand_p.max(initial=0), r.capacity_p.max(initial=0)))
-    return c, r, scale
 
 
 @quiet

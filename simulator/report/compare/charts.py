@@ -241,3 +241,10 @@ def _signed(v: float) -> str:
     if abs(v) < 0.05:
         return "0"
     return f"{v:+,.0f}" if abs(v) >= 10 else f"{v:+,.1f}"
+
+
+def kpi_diff_grid(fig, table: pd.DataFrame, results: list[Results], labels: list[str],
+                  kpis: list[tuple[str, str, str]]) -> None:
+    """Four KPI differences on a 2 x 2 grid of `fig`: kpis = [(kpi, title, x label)] x 4."""
+    for ax, (kpi, title, xlabel) in zip(fig.subplots(2, 2).ravel(), kpis):
+        plot_kpi_diff(ax, kpi_diff_data(table, results, labels, kpi, title, xlabel))

@@ -85,14 +85,11 @@ def _outcome_page(doc: Document, table, results: list[Results], labels: list[str
 
 def _money_page(doc: Document, table, results: list[Results], labels: list[str]) -> None:
     t = doc.t
-    fig = doc.page(t("c_p_money"))
-    axes = fig.subplots(2, 2).ravel()
-    money = [("capex_mcny", t("k_capex"), t("c_x_mcny")),
-             ("peak_site_power_mw", t("k_power"), t("c_x_mw")),
-             ("electricity_cost_mcny", t("k_energy_cost"), t("c_x_mcny")),
-             ("revenue_mcny", t("k_revenue"), t("c_x_mcny"))]
-    for ax, (kpi, title, xlabel) in zip(axes, money):
-        cc.plot_kpi_diff(ax, cc.kpi_diff_data(table, results, labels, kpi, title, xlabel))
+    cc.kpi_diff_grid(doc.page(t("c_p_money")), table, results, labels,
+                     [("capex_mcny", t("k_capex"), t("c_x_mcny")),
+                      ("peak_site_power_mw", t("k_power"), t("c_x_mw")),
+                      ("electricity_cost_mcny", t("k_energy_cost"), t("c_x_mcny")),
+                      ("revenue_mcny", t("k_revenue"), t("c_x_mcny"))])
 
 
 def _cover(comp, results: list[Results], table, t: Text) -> list[Figure]:

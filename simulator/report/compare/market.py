@@ -14,11 +14,9 @@ def market_page(table, results, labels: list[str], t) -> list[Figure]:
     if not (table["name"] == "npv_mcny").any():
         return []
     fig = page(t("c_p_market"))
-    axes = fig.subplots(2, 2).ravel()
-    kpis = [("mean_utilization", t("k_util"), t("c_x_util")),
-            ("market_revenue_mcny", t("m_k_market"), t("c_x_mcny")),
-            ("revenue_mcny", t("k_revenue"), t("c_x_mcny")),
-            ("npv_mcny", t("m_k_npv"), t("c_x_mcny"))]
-    for ax, (kpi, title, xlabel) in zip(axes, kpis):
-        cc.plot_kpi_diff(ax, cc.kpi_diff_data(table, results, labels, kpi, title, xlabel))
+    cc.kpi_diff_grid(fig, table, results, labels,
+                     [("mean_utilization", t("k_util"), t("c_x_util")),
+                      ("market_revenue_mcny", t("m_k_market"), t("c_x_mcny")),
+                      ("revenue_mcny", t("k_revenue"), t("c_x_mcny")),
+                      ("npv_mcny", t("m_k_npv"), t("c_x_mcny"))])
     return [fig]
