@@ -49,7 +49,10 @@ check: lint
 serve: $(STAMP)
 	$(BIN)/capsim serve scenarios
 
-bench: $(STAMP)
+# The benchmarks need the Dask figure's extra and measure the numba kernels (fast) beside the
+# numpy paths: both extras are installed first.
+bench:
+	$(MAKE) install EXTRAS=$(EXTRAS),dask,fast
 	$(BIN)/python benchmarks/run.py
 
 clean:

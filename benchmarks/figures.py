@@ -21,6 +21,7 @@ import simulator as sim
 from simulator.engine.arrays import compile_scenario
 from simulator.engine.processes import simulate_batch
 from simulator.ensemble.run import MAX_BATCH, run_ensemble, run_task
+from simulator import jit
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "dianjun-baseline.yaml"
 LARGE = (1000, 10_000, 240)
@@ -50,16 +51,23 @@ def simpy_events(o) -> Figure:
 
 def baseline(o) -> Figure:
     c = _baseline()
-    run_ensemble(c, 500, seed=1)  # warm: imports, caches
+    run_ensemble(c, 500, seed=1)  # warm: imports, caches, compiled kernels loaded
     n, cpu = o.replications, []
     fig = Figure("baseline", "run_ensemble(baseline), one process: simulation and streamed "
-                 "statistics (tables not included)", f"{n:,} replications",
+                 f"statistics (tables not included); {jit.describe()}", f"{n:,} replications",
                  timed(lambda: run_ensemble(c, n, seed=1, keep_replications=False), o.runs, cpu),
                  cpu=cpu, count=n)
     one = simulate_batch(c, 1, [0])
     fig.extra["SimPy events of one replication run alone"] = one.events
     fig.extra["events per replication in a batch of 500"] = \
         simulate_batch(c, 1, range(500)).events / 500
+    return fig
+
+
+def baseline_numpy(o) -> Figure:
+    """As `baseline`, in a process started with CAPSIM_NUMBA=0 (run.py sets it): the numpy paths."""
+    fig = baseline(o)
+    fig.name = "baseline_numpy"
     return fig
 
 
@@ -169,5 +177,5 @@ def scaling(o) -> Figure:
     return fig
 
 
-FIGURES = {f.__name__: f for f in (simpy_events, baseline, tables, processes, dask, million,
+FIGURES = {f.__name__: f for f in (simpy_events, baseline, baseline_numpy, tables, processes, dask, million,
                                    large, scaling)}

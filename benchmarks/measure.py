@@ -67,10 +67,13 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def in_child(script: str, name: str, args: list[str], timeout: float | None = None) -> Figure:
-    """Run figure `name` in a fresh process and read back its Figure."""
+def in_child(script: str, name: str, args: list[str], timeout: float | None = None,
+             env: dict | None = None) -> Figure:
+    """Run figure `name` in a fresh process (with `env` added to its environment) and read
+    back its Figure."""
     out = subprocess.run([sys.executable, script, "--child", name, *args], check=True,
-                         capture_output=True, text=True, timeout=timeout)
+                         capture_output=True, text=True, timeout=timeout,
+                         env={**os.environ, **(env or {})})
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return Figure(**data)
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE))
 
 from measure import Figure, emit, in_child, load, machine  # noqa: E402
 
-ORDER = ["simpy_events", "baseline", "tables", "processes", "dask", "million", "large",
+ORDER = ["simpy_events", "baseline", "baseline_numpy", "tables", "processes", "dask", "million", "large",
          "scaling"]
 
 
@@ -76,13 +76,16 @@ def aims(figs: dict[str, Figure]) -> list[list[str]]:
     """Each aim of issue 12 against its measured number (min over min, median over median)."""
     out = []
     s, b = figs.get("simpy_events"), figs.get("baseline")
-    if s and b and s.seconds and b.seconds:
+    for name, paths in (("baseline", ""), ("baseline_numpy", ", numpy paths (CAPSIM_NUMBA=0)")):
+        f = figs.get(name)
+        if not (s and f and s.seconds and f.seconds):
+            continue
         # per 10,000 replications over per 1,000,000 events (the issue's counts)
-        scale = (1e4 / b.count) / (1e6 / s.count)
-        cpu = (f"; CPU time {min(b.cpu) / min(s.cpu) * scale:.2f}" if b.cpu and s.cpu else "")
-        out.append([f"10,000 baseline replications / 1,000,000 bare SimPy events, time ratio "
-                    f"(measured with {b.n} and {s.n})", f"{b.min / s.min * scale:.2f} (median "
-                    f"{b.median / s.median * scale:.2f}{cpu})", "at most 3"])
+        scale = (1e4 / f.count) / (1e6 / s.count)
+        cpu = (f"; CPU time {min(f.cpu) / min(s.cpu) * scale:.2f}" if f.cpu and s.cpu else "")
+        out.append([f"10,000 baseline replications / 1,000,000 bare SimPy events, time ratio"
+                    f"{paths} (measured with {f.n} and {s.n})", f"{f.min / s.min * scale:.2f} "
+                    f"(median {f.median / s.median * scale:.2f}{cpu})", "at most 3"])
     for name, label in (("processes", "2 local processes"), ("dask", "Dask LocalCluster, 2 "
                                                                      "workers")):
         f = figs.get(name)
@@ -135,7 +138,8 @@ def main() -> None:
     for name in o.only or [n for n in ORDER if not (o.quick and n == "scaling")]:
         print(f"... {name}", file=sys.stderr, flush=True)
         try:
-            figs[name] = in_child(__file__, name, child_args(o))
+            env = {"CAPSIM_NUMBA": "0"} if name == "baseline_numpy" else None
+            figs[name] = in_child(__file__, name, child_args(o), env=env)
         except subprocess.CalledProcessError as exc:  # e.g. the Dask extra is not installed
             last = (exc.stderr or "").strip().splitlines()[-1:] or ["failed"]
             figs[name] = Figure(name, name, "", error=last[0][:200])
