@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator import jit
+from simulator.engine import sum_kernels
 from simulator.engine.arrays import Compiled
 
 FIXED = 2.0 ** 24  # tenant sums are kept in fixed point, 2^-24 P: exact whatever the batching
@@ -140,18 +142,46 @@ class MonthlyRecord:
         (H, N_entries, T) of every type, from the stored tenant arrays (sums in tenant order,
         as `seq_sum` and `fixed_sum` took them month by month), and the market's bills."""
         for t, D in self.tenant_dem.items():
-            S, work = self.tenant_srv[t], self.works[t]
-            H, R, n = D.shape
-            step = max(1, CHUNK_VALUES // max(1, R * n))  # months at a time: stays in cache
-            for m0 in range(0, H, step):
-                ms = slice(m0, m0 + step)
-                d, s = D[ms], S[ms]
-                self.demand_p[:, ms, t] = seq_sum(d, -1).T
-                unmet = seq_sum(np.maximum(d - s, 0.0), -1)  # (h, R)
-                unmet[self.spilled[ms, t] & ~self.touched[ms, t]] = 0.0
-                self.unmet_p[:, ms, t] = unmet.T
-                self.tenant_demand_fx[ms, work.entries, t] = fixed_sum(d, work.starts)
-                self.tenant_served_fx[ms, work.entries, t] = fixed_sum(s, work.starts)
+            if jit.enabled():
+                self._sums_kernel(t, D)
+            else:
+                self._sums(t, D)
         if self.market is not None:  # the bills need the tenants' arrays too
             self.market.finish(c, self)
         self.tenant_dem, self.tenant_srv, self.works, self.before_serving = {}, {}, {}, {}
+
+    def _sums(self, t: int, D: np.ndarray) -> None:
+        """`finish`'s sums of type t on the numpy path, a few months at a time."""
+        S, work = self.tenant_srv[t], self.works[t]
+        H, R, n = D.shape
+        step = max(1, CHUNK_VALUES // max(1, R * n))  # months at a time: stays in cache
+        for m0 in range(0, H, step):
+            ms = slice(m0, m0 + step)
+            d, s = D[ms], S[ms]
+            self.demand_p[:, ms, t] = seq_sum(d, -1).T
+            unmet = seq_sum(np.maximum(d - s, 0.0), -1)  # (h, R)
+            unmet[self.spilled[ms, t] & ~self.touched[ms, t]] = 0.0
+            self.unmet_p[:, ms, t] = unmet.T
+            self.tenant_demand_fx[ms, work.entries, t] = fixed_sum(d, work.starts)
+            self.tenant_served_fx[ms, work.entries, t] = fixed_sum(s, work.starts)
+
+    def _sums_kernel(self, t: int, D: np.ndarray) -> None:
+        """`_sums` in one compiled pass over the months (`sum_kernels.tenant_sums`)."""
+        work = self.works[t]
+        H, n = D.shape[0], D.shape[2]
+        ends = np.append(work.starts[1:], n).astype(np.int64)
+        fx = np.empty((2, H, len(work.starts)), dtype=np.int64)
+        sum_kernels.tenant_sums(D, self.tenant_srv[t], work.starts.astype(np.int64), ends,
+                                self.spilled[:, t] & ~self.touched[:, t], t, FIXED,
+                                _month_major(self.demand_p), _month_major(self.unmet_p),
+                                fx[0], fx[1])
+        self.tenant_demand_fx[:, work.entries, t] = fx[0]
+        self.tenant_served_fx[:, work.entries, t] = fx[1]
+
+
+def _month_major(a: np.ndarray) -> np.ndarray:
+    """The (H, R, ...) C-contiguous array under a month-major (R, H, ...) view."""
+    base = a.swapaxes(0, 1)
+    if not base.flags.c_contiguous:
+        raise ValueError("expected a month-major array")
+    return base

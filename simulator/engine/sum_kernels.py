@@ -1,0 +1,100 @@
+"""Compiled loops (`simulator.jit`) for the sums after a run: each adds in exactly numpy's order.
+
+numpy's order, which these loops copy (the tests check them against numpy on random values):
+- `np.add.reduceat` over a group a[lo:hi] gives a[lo] + pairwise(a[lo+1:hi]), on any axis;
+- `np.add.reduce` over the contiguous last axis gives 0.0 + pairwise(a);
+- `np.add.reduce` over an axis that is not the innermost adds the slices first to last;
+- `seq_sum` adds first to last.
+Here pairwise(a) is numpy's pairwise summation: below 8 values one after the other from 0.0,
+up to 128 in eight running sums, above that the two halves (split at a multiple of 8).
+
+`tenant_sums` is `MonthlyRecord.finish`'s loop: one pass over a type's stored tenant arrays
+(H, R, n) writes demand, unmet and the fixed-point per-entry sums of every month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.jit import kernel
+
+
+@kernel
+def pairwise(a, lo, n):
+    """numpy's pairwise sum of a[lo:lo + n] (1-D float64)."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    if n <= 128:
+        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+        i = 8
+        while i < n - (n % 8):
+            j = lo + i
+            r0 += a[j]
+            r1 += a[j + 1]
+            r2 += a[j + 2]
+            r3 += a[j + 3]
+            r4 += a[j + 4]
+            r5 += a[j + 5]
+            r6 += a[j + 6]
+            r7 += a[j + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += a[lo + i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return pairwise(a, lo, n2) + pairwise(a, lo + n2, n - n2)
+
+
+@kernel
+def group_sum(a, lo, hi):
+    """np.add.reduceat's sum of a[lo:hi] (a[lo] alone when hi <= lo + 1)."""
+    if hi <= lo + 1:
+        return a[lo]
+    return a[lo] + pairwise(a, lo + 1, hi - lo - 1)
+
+
+@kernel
+def max0(x):
+    """np.maximum(x, 0.0): x where x > 0 or x is NaN, else +0.0."""
+    if x > 0.0 or x != x:
+        return x
+    return 0.0
+
+
+@kernel
+def fixed(x, scale):
+    """rint(x * scale) as int64 (`record.fixed_total`'s rounding)."""
+    return np.int64(np.rint(x * scale))
+
+
+@kernel
+def tenant_sums(D, S, starts, ends, zero, t, scale, demand, unmet, fx_d, fx_s):
+    """Type t's sums over its tenants of every month, from demand D and served S (H, R, n):
+    demand and unmet into (H, R, T) arrays at t (first to last tenant; unmet 0 in months where
+    `zero`), and per entry (columns starts[g]:ends[g]) the fixed-point sums over replications
+    into fx_d and fx_s (H, G) int64."""
+    H, R, n = D.shape
+    G = starts.size
+    for m in range(H):
+        for g in range(G):
+            fx_d[m, g] = 0
+            fx_s[m, g] = 0
+        for r in range(R):
+            d, s = D[m, r], S[m, r]
+            tot = d[0]
+            short = max0(d[0] - s[0])
+            for i in range(1, n):
+                tot += d[i]
+                short += max0(d[i] - s[i])
+            demand[m, r, t] = tot
+            unmet[m, r, t] = 0.0 if zero[m] else short
+            for g in range(G):
+                fx_d[m, g] += fixed(group_sum(d, starts[g], ends[g]), scale)
+                fx_s[m, g] += fixed(group_sum(s, starts[g], ends[g]), scale)
