@@ -173,13 +173,13 @@ class MonthlyRecord:
         fx = np.empty((2, H, len(work.starts)), dtype=np.int64)
         sum_kernels.tenant_sums(D, self.tenant_srv[t], work.starts.astype(np.int64), ends,
                                 self.spilled[:, t] & ~self.touched[:, t], t, FIXED,
-                                _month_major(self.demand_p), _month_major(self.unmet_p),
+                                month_major(self.demand_p), month_major(self.unmet_p),
                                 fx[0], fx[1])
         self.tenant_demand_fx[:, work.entries, t] = fx[0]
         self.tenant_served_fx[:, work.entries, t] = fx[1]
 
 
-def _month_major(a: np.ndarray) -> np.ndarray:
+def month_major(a: np.ndarray) -> np.ndarray:
     """The (H, R, ...) C-contiguous array under a month-major (R, H, ...) view."""
     base = a.swapaxes(0, 1)
     if not base.flags.c_contiguous:
