@@ -20,36 +20,61 @@ from simulator.jit import kernel
 
 
 @kernel
-def pairwise(a, lo, n):
-    """numpy's pairwise sum of a[lo:lo + n] (1-D float64)."""
+def _pairwise_block(a, lo, n):
+    """numpy's pairwise sum of at most 128 values a[lo:lo + n]."""
     if n < 8:
         res = 0.0
         for i in range(lo, lo + n):
             res += a[i]
         return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        j = lo + i
+        r0 += a[j]
+        r1 += a[j + 1]
+        r2 += a[j + 2]
+        r3 += a[j + 3]
+        r4 += a[j + 4]
+        r5 += a[j + 5]
+        r6 += a[j + 6]
+        r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@kernel
+def pairwise(a, lo, n):
+    """numpy's pairwise sum of a[lo:lo + n] (1-D float64): above 128 values the halves (split
+    at a multiple of 8) summed in turn, walked with a stack (numba caches no recursion)."""
     if n <= 128:
-        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-        i = 8
-        while i < n - (n % 8):
-            j = lo + i
-            r0 += a[j]
-            r1 += a[j + 1]
-            r2 += a[j + 2]
-            r3 += a[j + 3]
-            r4 += a[j + 4]
-            r5 += a[j + 5]
-            r6 += a[j + 6]
-            r7 += a[j + 7]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            res += a[lo + i]
-            i += 1
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    return pairwise(a, lo, n2) + pairwise(a, lo + n2, n - n2)
+        return _pairwise_block(a, lo, n)
+    los, ns = np.empty(64, dtype=np.int64), np.empty(64, dtype=np.int64)
+    stage, acc = np.zeros(64, dtype=np.int64), np.empty(64)
+    sp = 0
+    los[0], ns[0] = lo, n
+    while True:
+        k = ns[sp]
+        if k <= 128 or stage[sp] == 2:  # a finished half goes to its parent
+            v = _pairwise_block(a, los[sp], k) if k <= 128 else acc[sp]
+            if sp == 0:
+                return v
+            sp -= 1
+            acc[sp] = v if stage[sp] == 0 else acc[sp] + v
+            stage[sp] += 1
+            continue
+        n2 = k // 2
+        n2 -= n2 % 8
+        first = stage[sp] == 0
+        sp += 1
+        los[sp] = los[sp - 1] if first else los[sp - 1] + n2
+        ns[sp] = n2 if first else k - n2
+        stage[sp] = 0
 
 
 @kernel

@@ -1,0 +1,79 @@
+"""Compiled loops (`simulator.jit`) for `RunResult.from_batch`, in the numpy path's order.
+
+`history` is `run_result._history` without a pipeline (sums over a facility's phases as
+np.add.reduceat takes them, see `sum_kernels`); `economics` is `run_result._economics` and the
+utilisation in one pass over the month-major (H, R, F, T) arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.engine.sum_kernels import group_sum
+from simulator.jit import kernel
+
+
+@kernel
+def history(start, online, first, cap, capex, under, planned, spent):
+    """Under construction and planned capacity (R, H, F, T) [P] and capex spent (R, H, F)
+    [million CNY] of every month, from the phases' final start and online months (R, P);
+    first (F,): each facility's first phase; cap (P, T) [P]; capex (P,) [million CNY]."""
+    R, P = start.shape
+    H, F, T = under.shape[1], first.size, cap.shape[1]
+    ends = np.empty(F, dtype=np.int64)
+    for f in range(F):  # np.add.reduceat's groups: to the next start, or one value
+        ends[f] = P if f + 1 == F else max(first[f + 1], first[f] + 1)
+    u_on, p_on, c_on = np.empty(P), np.empty(P), np.empty(P)
+    vals = np.empty(P)
+    for r in range(R):
+        for m in range(H):
+            mf = float(m)
+            for p in range(P):
+                st, on = start[r, p], online[r, p]
+                u_on[p] = 1.0 if (st <= mf and mf < on) else 0.0
+                p_on[p] = 1.0 if mf < st else 0.0
+                c_on[p] = 1.0 if st == mf else 0.0
+            for f in range(F):
+                lo, hi = first[f], ends[f]
+                for t in range(T):
+                    for p in range(lo, hi):
+                        vals[p] = u_on[p] * cap[p, t]
+                    under[r, m, f, t] = group_sum(vals, lo, hi)
+                    for p in range(lo, hi):
+                        vals[p] = p_on[p] * cap[p, t]
+                    planned[r, m, f, t] = group_sum(vals, lo, hi)
+                for p in range(lo, hi):
+                    vals[p] = c_on[p] * capex[p]
+                spent[r, m, f] = group_sum(vals, lo, hi)
+
+
+@kernel
+def economics(cap, served, util, it_kw, mode, kw_per_p, pue, idle, elec, price, hours_k,
+              rent, sales, power, energy, cost, revenue):
+    """Power [MW], energy [MWh], its cost and revenue [million CNY] of every month (H, R, F, T)
+    from installed and served capacity (H, R, F, T) [P].
+
+    mode bit 1: `util` is given (busy / installed), else it is written (served / installed);
+    bit 2: `it_kw` is the IT power [kW], else installed x kw_per_p; bit 4: revenue is
+    rent + sales [million CNY], else served x price / 1e6. hours_k: hours per month / 1000."""
+    H, R, F, T = cap.shape
+    for m in range(H):
+        for r in range(R):
+            for f in range(F):
+                for t in range(T):
+                    c = cap[m, r, f, t]
+                    s = served[m, r, f, t]
+                    if mode & 1:
+                        u = util[m, r, f, t]
+                    else:
+                        u = s / c if c > 0 else 0.0
+                        util[m, r, f, t] = u
+                    kw = it_kw[m, r, f, t] if mode & 2 else c * kw_per_p[f, t]
+                    e = kw * (idle[f] + (1.0 - idle[f]) * u) * pue[f] * hours_k
+                    power[m, r, f, t] = kw * pue[f] / 1000.0
+                    energy[m, r, f, t] = e
+                    cost[m, r, f, t] = e * elec[f] / 1000.0
+                    if mode & 4:
+                        revenue[m, r, f, t] = rent[m, r, f, t] + sales[m, r, f, t]
+                    else:
+                        revenue[m, r, f, t] = s * price[f, t] / 1e6
