@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine.sum_kernels import group_sum
 from simulator.jit import kernel
 
 
@@ -17,34 +16,40 @@ from simulator.jit import kernel
 def history(start, online, first, cap, capex, under, planned, spent):
     """Under construction and planned capacity (R, H, F, T) [P] and capex spent (R, H, F)
     [million CNY] of every month, from the phases' final start and online months (R, P);
-    first (F,): each facility's first phase; cap (P, T) [P]; capex (P,) [million CNY]."""
+    first (F,): each facility's first phase (at most 8 phases each: longer sums are pairwise,
+    see `sum_kernels`); cap (P, T) [P]; capex (P,) [million CNY]."""
     R, P = start.shape
     H, F, T = under.shape[1], first.size, cap.shape[1]
     ends = np.empty(F, dtype=np.int64)
     for f in range(F):  # np.add.reduceat's groups: to the next start, or one value
         ends[f] = P if f + 1 == F else max(first[f + 1], first[f] + 1)
-    u_on, p_on, c_on = np.empty(P), np.empty(P), np.empty(P)
-    vals = np.empty(P)
     for r in range(R):
         for m in range(H):
             mf = float(m)
-            for p in range(P):
-                st, on = start[r, p], online[r, p]
-                u_on[p] = 1.0 if (st <= mf and mf < on) else 0.0
-                p_on[p] = 1.0 if mf < st else 0.0
-                c_on[p] = 1.0 if st == mf else 0.0
             for f in range(F):
-                lo, hi = first[f], ends[f]
-                for t in range(T):
-                    for p in range(lo, hi):
-                        vals[p] = u_on[p] * cap[p, t]
-                    under[r, m, f, t] = group_sum(vals, lo, hi)
-                    for p in range(lo, hi):
-                        vals[p] = p_on[p] * cap[p, t]
-                    planned[r, m, f, t] = group_sum(vals, lo, hi)
-                for p in range(lo, hi):
-                    vals[p] = c_on[p] * capex[p]
-                spent[r, m, f] = group_sum(vals, lo, hi)
+                for t in range(T + 1):  # the types' capacity, then capex (at t == T)
+                    u = pl = 0.0
+                    for p in range(first[f], ends[f]):  # np.add.reduceat's order, see below
+                        st = start[r, p]
+                        v = capex[p] if t == T else cap[p, t]
+                        if t == T:
+                            fu, fp = (1.0 if st == mf else 0.0), 0.0
+                        else:
+                            fu = 1.0 if (st <= mf and mf < online[r, p]) else 0.0
+                            fp = 1.0 if mf < st else 0.0
+                        if p == first[f]:
+                            u0, p0 = fu * v, fp * v
+                        else:
+                            u += fu * v
+                            pl += fp * v
+                    if ends[f] - first[f] > 1:  # a[lo] + the rest added from 0.0
+                        u0 += u
+                        p0 += pl
+                    if t == T:
+                        spent[r, m, f] = u0
+                    else:
+                        under[r, m, f, t] = u0
+                        planned[r, m, f, t] = p0
 
 
 @kernel

@@ -230,8 +230,9 @@ def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray, util: 
 
 def _history_kernel(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: dict | None
                     ) -> dict[str, np.ndarray]:
-    """`_history` in one compiled pass (`result_kernels.history`); a pipeline's on numpy."""
-    if pipe is not None:
+    """`_history` in one compiled pass (`result_kernels.history`); a pipeline's, or where a
+    facility has more than 8 phases, on numpy."""
+    if pipe is not None or np.diff(np.append(c.facility_first_phase, start.shape[1])).max() > 8:
         return _history(c, start, online, pipe)
     (R, P), H, F, T = start.shape, c.months, len(c.facilities), len(c.types)
     out = {"under_construction_p": np.empty((R, H, F, T)), "planned_p": np.empty((R, H, F, T)),

@@ -50,10 +50,22 @@ def _pairwise_block(a, lo, n):
 
 @kernel
 def pairwise(a, lo, n):
-    """numpy's pairwise sum of a[lo:lo + n] (1-D float64): above 128 values the halves (split
-    at a multiple of 8) summed in turn, walked with a stack (numba caches no recursion)."""
+    """numpy's pairwise sum of a[lo:lo + n] (1-D float64). Small enough for LLVM to inline:
+    the short sums (the usual case) cost no call."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
     if n <= 128:
         return _pairwise_block(a, lo, n)
+    return _pairwise_tree(a, lo, n)
+
+
+@kernel
+def _pairwise_tree(a, lo, n):
+    """pairwise above 128 values: the halves (split at a multiple of 8) summed in turn,
+    walked with a stack (numba caches no recursion)."""
     los, ns = np.empty(64, dtype=np.int64), np.empty(64, dtype=np.int64)
     stage, acc = np.zeros(64, dtype=np.int64), np.empty(64)
     sp = 0
@@ -120,6 +132,19 @@ def tenant_sums(D, S, starts, ends, zero, t, scale, demand, unmet, fx_d, fx_s):
                 short += max0(d[i] - s[i])
             demand[m, r, t] = tot
             unmet[m, r, t] = 0.0 if zero[m] else short
-            for g in range(G):
-                fx_d[m, g] += fixed(group_sum(d, starts[g], ends[g]), scale)
-                fx_s[m, g] += fixed(group_sum(s, starts[g], ends[g]), scale)
+            for g in range(G):  # np.add.reduceat's sums, the short ones written out
+                lo, hi = starts[g], ends[g]
+                sd, ss = d[lo], s[lo]
+                if hi - lo > 1:
+                    if hi - lo <= 8:
+                        rd = rs = 0.0
+                        for i in range(lo + 1, hi):
+                            rd += d[i]
+                            rs += s[i]
+                    else:
+                        rd = pairwise(d, lo + 1, hi - lo - 1)
+                        rs = pairwise(s, lo + 1, hi - lo - 1)
+                    sd += rd
+                    ss += rs
+                fx_d[m, g] += fixed(sd, scale)
+                fx_s[m, g] += fixed(ss, scale)
