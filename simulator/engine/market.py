@@ -21,7 +21,7 @@ import numpy as np
 
 from simulator import jit
 from simulator.engine import market_kernels
-from simulator.engine.record import month_major, fixed_total, seq_sum
+from simulator.engine.record import fixed_total, month_major, month_major_block, seq_sum
 
 FIXED_P = 2.0 ** 24  # settlement P-months in fixed point (sums exact whatever the batching)
 FIXED_CNY = 2.0 ** 8  # settlement amounts in fixed point [CNY / FIXED_CNY]
@@ -134,10 +134,10 @@ class MarketWork:
         def zeros(*shape):
             return np.zeros((H, R) + shape).swapaxes(0, 1)  # month-major, like MonthlyRecord
 
-        self.market_p = zeros(F, T)  # sold outside [P]
+        # sold outside [P]; local rent and outside sales billed [million CNY per month]
+        self.market_p, self.rent_mcny, self.market_mcny = month_major_block(3, R, H, (F, T),
+                                                                            zero=True)
         self.spillover_p = zeros(T)  # bought outside for local tenants [P]
-        self.rent_mcny = zeros(F, T)  # local rent billed [million CNY per month]
-        self.market_mcny = zeros(F, T)  # outside sales billed [million CNY per month]
         self.settle_p_fx = np.zeros((H, Ne, F, T), dtype=np.int64)  # sum over R [P/FIXED_P]
         self.settle_cny_fx = np.zeros((H, Ne, F, T), dtype=np.int64)  # [CNY/FIXED_CNY]
         local = np.full((T, F), -2, dtype=np.intp)
@@ -159,10 +159,10 @@ class MarketWork:
         installed and served by facility, and each type's tenants served, as allocated).
         Keeps busy (served + sold) and utilisation (busy / installed) (R, H, F, T) for the
         result."""
-        if jit.enabled():
-            price = self._sell_kernel(c, rec.capacity_p, rec.served_p)
-        else:
-            price = self._sell(c, rec.capacity_p, rec.served_p)
+        fast = jit.enabled()
+        price = None if fast else self._sell(c, rec.capacity_p, rec.served_p)
+        if fast:
+            self._sell_kernel(c, rec.capacity_p, rec.served_p)
         for t, ty in rec.works.items():
             served = rec.tenant_srv[t]  # (H, R, n_t), as allocated (before serving across)
             if any(u == t for _, u in rec.before_serving):
@@ -170,8 +170,8 @@ class MarketWork:
                 for (m, u), before in rec.before_serving.items():
                     if u == t:
                         served[m] = before
-            if jit.enabled():
-                self._bill_kernel(t, ty, served, rec.served_p, price)
+            if fast:
+                self._bill_kernel(c, t, ty, served, rec.served_p)
             else:
                 self._bill(t, ty, served, rec.served_p, price)
 
@@ -190,22 +190,26 @@ class MarketWork:
         self.market_mcny /= 1e6
         return price
 
-    def _sell_kernel(self, c, installed, served_f) -> np.ndarray:
-        """`_sell` in one compiled pass (`market_kernels.sell_and_price`), month-major."""
+    def _sell_kernel(self, c, installed, served_f) -> None:
+        """`_sell` in one compiled pass (`market_kernels.sell_and_price`), month-major; the
+        price is worked out again where the bills need it."""
         spec = self.spec
-        H, R = installed.shape[1], installed.shape[0]
-        price, self.busy_p, self.util = (np.empty((H, R) + installed.shape[2:]).swapaxes(0, 1)
-                                         for _ in range(3))
-        level, off = spec.discount if spec.discount is not None else (np.nan, 0.0)
-        mm = [month_major(a) for a in (installed, served_f, self.market_p, price, self.rent_mcny,
-                                        self.market_mcny, self.busy_p, self.util)]
+        R, H = installed.shape[:2]
+        self.busy_p, self.util = month_major_block(2, R, H, installed.shape[2:])
         market_kernels.sell_and_price(
-            mm[0], mm[1], float(c.max_utilization), spec.share, spec.ramp, spec.demand,
-            ~spec.active.any(axis=1), np.ascontiguousarray(c.price_per_p_month, dtype=float),
-            spec.decline, float(level), 1.0 - off, spec.price, *mm[2:])
-        return price
+            month_major(installed), month_major(served_f), float(c.max_utilization),
+            spec.share, spec.ramp, spec.demand, ~spec.active.any(axis=1), *self._price_inputs(c),
+            spec.price, *(month_major(a) for a in (self.market_p, self.rent_mcny,
+                                                   self.market_mcny, self.busy_p, self.util)))
 
-    def _bill_kernel(self, t, ty, served, served_f, price) -> None:
+    def _price_inputs(self, c) -> tuple:
+        """The local price's inputs for the kernels: base (F, T), decline (H,), the discount's
+        level (NaN: none) and 1 - its share."""
+        level, off = self.spec.discount if self.spec.discount is not None else (np.nan, 0.0)
+        return (np.ascontiguousarray(c.price_per_p_month, dtype=float), self.spec.decline,
+                float(level), 1.0 - off)
+
+    def _bill_kernel(self, c, t, ty, served, served_f) -> None:
         """`_bill` in one compiled pass over the months (`market_kernels.bills`)."""
         facs = ty.facs
         if not facs.size:
@@ -215,8 +219,8 @@ class MarketWork:
         market_kernels.bills(served, ty.starts.astype(np.int64),
                              np.append(ty.starts[1:], served.shape[2]).astype(np.int64),
                              self._pins(t, ty).astype(np.int64), facs.astype(np.int64), t,
-                             month_major(served_f), month_major(price), FIXED_P, FIXED_CNY,
-                             out[0], out[1])
+                             month_major(served_f), month_major(self.util),
+                             *self._price_inputs(c), FIXED_P, FIXED_CNY, out[0], out[1])
         self.settle_p_fx[:, ty.entries[:, None], facs[None, :], t] = out[0]
         self.settle_cny_fx[:, ty.entries[:, None], facs[None, :], t] = out[1]
 

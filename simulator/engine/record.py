@@ -179,6 +179,14 @@ class MonthlyRecord:
         self.tenant_served_fx[:, work.entries, t] = fx[1]
 
 
+def month_major_block(k: int, R: int, H: int, shape: tuple, zero: bool = False) -> list:
+    """k month-major (R, H, *shape) arrays cut from one (k, H, R, *shape) block: a block of
+    4 MiB and more is mapped in huge pages (numpy asks for them), so writing it first costs
+    about a third of the page faults of k arrays of their own."""
+    block = (np.zeros if zero else np.empty)((k, H, R) + tuple(shape))
+    return [a.swapaxes(0, 1) for a in block]
+
+
 def month_major(a: np.ndarray) -> np.ndarray:
     """The (H, R, ...) C-contiguous array under a month-major (R, H, ...) view."""
     base = a.swapaxes(0, 1)

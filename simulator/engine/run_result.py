@@ -10,7 +10,8 @@ import numpy as np
 from simulator import jit
 from simulator.engine import counting, result_kernels
 from simulator.engine.arrays import Compiled
-from simulator.engine.record import FIXED, MonthlyRecord, month_major, seq_sum  # noqa: F401
+from simulator.engine.record import (FIXED, MonthlyRecord, month_major,  # noqa: F401
+                                     month_major_block, seq_sum)
 
 HOURS_PER_MONTH = 730.0
 
@@ -235,8 +236,8 @@ def _history_kernel(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: di
     if pipe is not None or np.diff(np.append(c.facility_first_phase, start.shape[1])).max() > 8:
         return _history(c, start, online, pipe)
     (R, P), H, F, T = start.shape, c.months, len(c.facilities), len(c.types)
-    out = {"under_construction_p": np.empty((R, H, F, T)), "planned_p": np.empty((R, H, F, T)),
-           "capex_mcny": np.empty((R, H, F))}
+    under, planned = np.empty((2, R, H, F, T))  # one block: huge pages
+    out = {"under_construction_p": under, "planned_p": planned, "capex_mcny": np.empty((R, H, F))}
     f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
     result_kernels.history(f64(start), f64(online), c.facility_first_phase.astype(np.int64),
                            f64(c.phase_capacity), f64(c.phase_capex), *out.values())
@@ -247,10 +248,10 @@ def _economics_kernel(c: Compiled, rec: MonthlyRecord) -> tuple[np.ndarray, dict
     """The utilisation and `_economics` in one compiled pass (`result_kernels.economics`),
     month-major like the record."""
     R, H = rec.capacity_p.shape[:2]
-    mk, shape = rec.market, (H, R) + rec.capacity_p.shape[2:]
-    util = mk.util if mk is not None else np.empty(shape).swapaxes(0, 1)
-    out = {k: np.empty(shape).swapaxes(0, 1) for k in
-           ("power_mw", "energy_mwh", "energy_cost_mcny", "revenue_mcny")}
+    mk = rec.market
+    block = month_major_block(5 if mk is None else 4, R, H, rec.capacity_p.shape[2:])
+    util = mk.util if mk is not None else block[4]
+    out = dict(zip(("power_mw", "energy_mwh", "energy_cost_mcny", "revenue_mcny"), block))
     mode = (1 if mk is not None else 0) | (2 if rec.it_kw is not None else 0) | \
         (4 if mk is not None else 0)
     cap = month_major(rec.capacity_p)
