@@ -1,0 +1,103 @@
+"""The compiled loops after a run (engine/sum_kernels, market_kernels, result_kernels) give the
+numpy paths' bits: the sums in numpy's order on random values, and every array of a batch
+(record, market, result) on the shipped scenarios, generated market scenarios (pins,
+discounts, spillover) and hand-made edge cases (long entries, many phases, one facility).
+
+Equality is exact (signs of zero and NaN included). Skipped where numba is not installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from simulator import jit
+from simulator.engine.arrays import compile_scenario
+from simulator.engine.processes import simulate_batch
+from simulator.scenario.load import load_scenario
+from tests.engine.test_fast_paths import same_bits
+from tests.engine.test_invariants import quiet
+from tests.engine.test_market_invariants import market_scenarios
+from tests.helpers import engine_scenario
+
+pytestmark = pytest.mark.skipif(not jit.available(), reason="numba is not installed "
+                                "(pip install capsim[fast]); the numpy paths are the only ones")
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SHIPPED = ["dianjun-baseline", "dianjun-market", "dianjun-counting", "dianjun-proportional",
+           "dianjun-informed", "dianjun-10000p-center", "yichang-pipeline", "yichang-pipeline-h20"]
+
+
+def _arrays(r) -> dict:
+    """Every array of a batch's result, its market and pipeline, by name."""
+    out = {k: v for k, v in vars(r).items() if isinstance(v, np.ndarray)}
+    if r.market is not None:
+        out.update({f"market.{k}": v for k, v in vars(r.market).items()
+                    if isinstance(v, np.ndarray)})
+    for k, v in (r.pipeline or {}).items():
+        if isinstance(v, np.ndarray):
+            out[f"pipeline.{k}"] = v
+    return out
+
+
+def _both(c, seed: int, replications) -> tuple[dict, dict]:
+    """The batch's arrays with the kernels and on the numpy paths."""
+    fast = _arrays(simulate_batch(c, seed, replications))
+    with jit.disabled():
+        plain = _arrays(simulate_batch(c, seed, replications))
+    return fast, plain
+
+
+def _assert_same(fast: dict, plain: dict) -> None:
+    assert fast.keys() == plain.keys()
+    assert [k for k in plain if not same_bits(fast[k], plain[k])] == []
+
+
+# ---------------------------------------------------------------- numpy's order of addition
+def test_pairwise_and_group_sums_follow_numpy():
+    from simulator.engine.sum_kernels import group_sum, pairwise
+
+    rng = np.random.default_rng(5)
+    for n in [*range(1, 140), 255, 256, 1000, 4097]:
+        v = rng.random(n) * 10.0 ** rng.integers(-4, 4, n)
+        assert group_sum(v, 0, n) == np.add.reduceat(v, [0])[0], n
+        assert 0.0 + pairwise(v, 0, n) == np.add.reduce(v), n
+
+
+# ---------------------------------------------------------------- whole batches
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_scenarios_give_the_same_bits(name):
+    c = compile_scenario(load_scenario(SCENARIOS / f"{name}.yaml"))
+    _assert_same(*_both(c, 7, range(3, 43)))
+
+
+@quiet
+@settings(max_examples=40, deadline=None)
+@given(market_scenarios())
+def test_generated_market_scenarios_give_the_same_bits(case):
+    scenario, seed = case
+    _assert_same(*_both(compile_scenario(scenario), seed, range(4)))
+
+
+def _site(fid, phases=1, cap=40.0, kind="ai"):
+    return {"id": fid, "phases": [{"capacity": {kind: cap}, "online": "2024-0%d" % (1 + i % 9)}
+                                  for i in range(phases)]}
+
+
+@pytest.mark.parametrize("pinned", [False, True])
+def test_long_entries_one_facility_and_many_phases_give_the_same_bits(pinned):
+    # a type at one facility with 10 entries (pairwise sums of 8 and more over the entries),
+    # an entry of 12 alike tenants, a facility of 9 phases (history on numpy), discounts
+    tenants = [{"id": f"t{i}", "demand": {"ai": 3.0 + i}, "from": "2024-02",
+                "count": 12 if i == 0 else 1, **({"facility": "a"} if pinned and i % 2 else {})}
+               for i in range(10)]
+    s = engine_scenario([_site("a", phases=9, cap=30.0), _site("b", cap=10.0, kind="hpc")],
+                        tenants,
+                        defaults={"price_per_p_month": {"ai": 9000}, "price_decline": 0.1,
+                                  "discount_below": {"utilization": 0.6, "share": 0.25}},
+                        market={"ai": {"share_of_idle": 0.5, "price_per_p_month": 6000,
+                                       "from": "2024-04", "ramp_months": 3}})
+    _assert_same(*_both(compile_scenario(s), 3, range(5)))
