@@ -22,6 +22,7 @@ import numpy as np
 from simulator import jit
 from simulator.engine import market_kernels
 from simulator.engine.record import fixed_total, month_major, month_major_block, seq_sum
+from simulator.engine.run_result import HOURS_PER_MONTH
 
 FIXED_P = 2.0 ** 24  # settlement P-months in fixed point (sums exact whatever the batching)
 FIXED_CNY = 2.0 ** 8  # settlement amounts in fixed point [CNY / FIXED_CNY]
@@ -162,7 +163,7 @@ class MarketWork:
         fast = jit.enabled()
         price = None if fast else self._sell(c, rec.capacity_p, rec.served_p)
         if fast:
-            self._sell_kernel(c, rec.capacity_p, rec.served_p)
+            self._sell_kernel(c, rec)
         for t, ty in rec.works.items():
             served = rec.tenant_srv[t]  # (H, R, n_t), as allocated (before serving across)
             if any(u == t for _, u in rec.before_serving):
@@ -190,17 +191,26 @@ class MarketWork:
         self.market_mcny /= 1e6
         return price
 
-    def _sell_kernel(self, c, installed, served_f) -> None:
-        """`_sell` in one compiled pass (`market_kernels.sell_and_price`), month-major; the
-        price is worked out again where the bills need it."""
-        spec = self.spec
+    def _sell_kernel(self, c, rec) -> None:
+        """`_sell` in one compiled pass (`market_kernels.sell_and_price`), month-major, with
+        the result's economics (`economics`: power, energy, its cost, revenue, as
+        `run_result._economics` gives them); the price is worked out again for the bills."""
+        spec, installed = self.spec, rec.capacity_p
         R, H = installed.shape[:2]
-        self.busy_p, self.util = month_major_block(2, R, H, installed.shape[2:])
+        self.busy_p, self.util, *econ = month_major_block(6, R, H, installed.shape[2:])
+        self.economics = dict(zip(("power_mw", "energy_mwh", "energy_cost_mcny",
+                                   "revenue_mcny"), econ))
+        energy_in = np.concatenate([np.ravel(a).astype(float) for a in (
+            c.power_kw_per_p, c.pue, c.idle_share, c.electricity_price,
+            [HOURS_PER_MONTH / 1000.0, 0.0 if rec.it_kw is None else 1.0])])
+        mm = month_major(installed)
         market_kernels.sell_and_price(
-            month_major(installed), month_major(served_f), float(c.max_utilization),
-            spec.share, spec.ramp, spec.demand, ~spec.active.any(axis=1), *self._price_inputs(c),
-            spec.price, *(month_major(a) for a in (self.market_p, self.rent_mcny,
-                                                   self.market_mcny, self.busy_p, self.util)))
+            mm, month_major(rec.served_p), float(c.max_utilization), spec.share, spec.ramp,
+            spec.demand, ~spec.active.any(axis=1), *self._price_inputs(c), spec.price,
+            *(month_major(a) for a in (self.market_p, self.rent_mcny, self.market_mcny,
+                                       self.busy_p, self.util)),
+            mm if rec.it_kw is None else month_major(rec.it_kw), energy_in,
+            *(month_major(a) for a in econ))
 
     def _price_inputs(self, c) -> tuple:
         """The local price's inputs for the kernels: base (F, T), decline (H,), the discount's

@@ -81,7 +81,10 @@ class RunResult:
         if jit.enabled():
             history = _history_kernel(c, outcomes["phase_start"], outcomes["phase_online"],
                                       outcomes.get("pipeline"))
-            util, economics = _economics_kernel(c, rec)
+            if getattr(mk, "economics", None) is not None:  # worked out with the sales
+                util, economics = mk.util, mk.economics
+            else:
+                util, economics = _economics_kernel(c, rec)
         else:
             history = _history(c, outcomes["phase_start"], outcomes["phase_online"],
                                outcomes.get("pipeline"))
