@@ -86,13 +86,22 @@ def bills(served, starts, ends, pin, facs, t, served_f, util, base, decline, lev
             for g in range(G):  # np.add.reduceat's sums, the short ones written out
                 lo, hi = starts[g], ends[g]
                 v = served[m, r, lo]
+                j = lo + 1
                 if 1 < hi - lo <= 8:
                     rest = 0.0
-                    for i in range(lo + 1, hi):
+                    for i in range(j, hi):
                         rest += served[m, r, i]
                     v += rest
-                elif hi - lo > 8:
-                    v += pairwise(served[m, r], lo + 1, hi - lo - 1)
+                elif 8 < hi - lo <= 16:  # pairwise of 8 to 15 values, written out
+                    rest = ((served[m, r, j] + served[m, r, j + 1])
+                            + (served[m, r, j + 2] + served[m, r, j + 3])) + \
+                        ((served[m, r, j + 4] + served[m, r, j + 5])
+                         + (served[m, r, j + 6] + served[m, r, j + 7]))
+                    for i in range(j + 8, hi):
+                        rest += served[m, r, i]
+                    v += rest
+                elif hi - lo > 16:
+                    v += pairwise(served[m, r], j, hi - j)
                 per[g] = v
             tot = 0.0
             for k in range(Ft):

@@ -141,6 +141,15 @@ def tenant_sums(D, S, starts, ends, zero, t, scale, demand, unmet, fx_d, fx_s):
                         for i in range(lo + 1, hi):
                             rd += d[i]
                             rs += s[i]
+                    elif hi - lo <= 16:  # pairwise of 8 to 15 values, written out
+                        j = lo + 1
+                        rd = ((d[j] + d[j + 1]) + (d[j + 2] + d[j + 3])) + \
+                            ((d[j + 4] + d[j + 5]) + (d[j + 6] + d[j + 7]))
+                        rs = ((s[j] + s[j + 1]) + (s[j + 2] + s[j + 3])) + \
+                            ((s[j + 4] + s[j + 5]) + (s[j + 6] + s[j + 7]))
+                        for i in range(j + 8, hi):
+                            rd += d[i]
+                            rs += s[i]
                     else:
                         rd = pairwise(d, lo + 1, hi - lo - 1)
                         rs = pairwise(s, lo + 1, hi - lo - 1)

@@ -90,10 +90,11 @@ def _site(fid, phases=1, cap=40.0, kind="ai"):
 @pytest.mark.parametrize("pinned", [False, True])
 def test_long_entries_one_facility_and_many_phases_give_the_same_bits(pinned):
     # a type at one facility with 10 entries (pairwise sums of 8 and more over the entries),
-    # an entry of 12 alike tenants, a facility of 9 phases (history on numpy), discounts
+    # entries of 12 and 20 alike tenants (pairwise sums written out and not), a facility of 9
+    # phases (history on numpy), discounts
     tenants = [{"id": f"t{i}", "demand": {"ai": 3.0 + i}, "from": "2024-02",
-                "count": 12 if i == 0 else 1, **({"facility": "a"} if pinned and i % 2 else {})}
-               for i in range(10)]
+                "count": {0: 12, 3: 20}.get(i, 1),
+                **({"facility": "a"} if pinned and i % 2 else {})} for i in range(10)]
     s = engine_scenario([_site("a", phases=9, cap=30.0), _site("b", cap=10.0, kind="hpc")],
                         tenants,
                         defaults={"price_per_p_month": {"ai": 9000}, "price_decline": 0.1,
