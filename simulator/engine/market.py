@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator import jit
-from simulator.engine import market_kernels
+from simulator.engine import market_kernels, sum_kernels
 from simulator.engine.record import fixed_total, month_major, month_major_block, seq_sum
 from simulator.engine.run_result import HOURS_PER_MONTH
 
@@ -220,13 +220,13 @@ class MarketWork:
                 float(level), 1.0 - off)
 
     def _bill_kernel(self, c, t, ty, served, served_f) -> None:
-        """`_bill` in one compiled pass over the months (`market_kernels.bills`)."""
+        """`_bill` in one compiled pass over the months (`sum_kernels.bills`)."""
         facs = ty.facs
         if not facs.size:
             return
         H, G = served.shape[0], len(ty.starts)
         out = np.empty((2, H, G, facs.size), dtype=np.int64)
-        market_kernels.bills(served, ty.starts.astype(np.int64),
+        sum_kernels.bills(served, ty.starts.astype(np.int64),
                              np.append(ty.starts[1:], served.shape[2]).astype(np.int64),
                              self._pins(t, ty).astype(np.int64), facs.astype(np.int64), t,
                              month_major(served_f), month_major(self.util),

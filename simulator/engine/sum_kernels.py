@@ -9,7 +9,12 @@ Here pairwise(a) is numpy's pairwise summation: below 8 values one after the oth
 up to 128 in eight running sums, above that the two halves (split at a multiple of 8).
 
 `tenant_sums` is `MonthlyRecord.finish`'s loop: one pass over a type's stored tenant arrays
-(H, R, n) writes demand, unmet and the fixed-point per-entry sums of every month.
+(H, R, n) writes demand, unmet and the fixed-point per-entry sums of every month; `bills` is
+`MarketWork._bill_months` for all months of a type. The short sums are written out in the
+loops: a call with array arguments costs more than such a sum.
+
+Every kernel that calls another is in this module: numba's disk cache would not see a change
+in a function of another module that a cached kernel calls.
 """
 
 from __future__ import annotations
@@ -90,14 +95,6 @@ def _pairwise_tree(a, lo, n):
 
 
 @kernel
-def group_sum(a, lo, hi):
-    """np.add.reduceat's sum of a[lo:hi] (a[lo] alone when hi <= lo + 1)."""
-    if hi <= lo + 1:
-        return a[lo]
-    return a[lo] + pairwise(a, lo + 1, hi - lo - 1)
-
-
-@kernel
 def max0(x):
     """np.maximum(x, 0.0): x where x > 0 or x is NaN, else +0.0."""
     if x > 0.0 or x != x:
@@ -157,3 +154,83 @@ def tenant_sums(D, S, starts, ends, zero, t, scale, demand, unmet, fx_d, fx_s):
                     ss += rs
                 fx_d[m, g] += fixed(sd, scale)
                 fx_s[m, g] += fixed(ss, scale)
+
+
+@kernel
+def bills(served, starts, ends, pin, facs, t, served_f, util, base, decline, level, off,
+          scale_p, scale_cny, settle_p, settle_cny):
+    """Type t's P-months and rent per entry and facility, summed over replications in fixed
+    point, into settle_p and settle_cny (H, G, F_t) int64, from the tenants' served (H, R, n)
+    (entries: columns starts[g]:ends[g]; pin[g]: local facility index, -1 free, -2 none),
+    served_f and util (H, R, F, T) and the price inputs of `sell_and_price`."""
+    H, R, n = served.shape
+    G, Ft = starts.size, facs.size
+    free = True
+    for g in range(G):
+        if pin[g] != -1:
+            free = False
+    per, left = np.empty(G), np.empty(Ft)
+    for m in range(H):
+        settle_p[m] = 0
+        settle_cny[m] = 0
+        for r in range(R):
+            for g in range(G):  # np.add.reduceat's sums, the short ones written out
+                lo, hi = starts[g], ends[g]
+                v = served[m, r, lo]
+                j = lo + 1
+                if 1 < hi - lo <= 8:
+                    rest = 0.0
+                    for i in range(j, hi):
+                        rest += served[m, r, i]
+                    v += rest
+                elif 8 < hi - lo <= 16:  # pairwise of 8 to 15 values, written out
+                    rest = ((served[m, r, j] + served[m, r, j + 1])
+                            + (served[m, r, j + 2] + served[m, r, j + 3])) + \
+                        ((served[m, r, j + 4] + served[m, r, j + 5])
+                         + (served[m, r, j + 6] + served[m, r, j + 7]))
+                    for i in range(j + 8, hi):
+                        rest += served[m, r, i]
+                    v += rest
+                elif hi - lo > 16:
+                    v += pairwise(served[m, r], j, hi - j)
+                per[g] = v
+            tot = 0.0
+            for k in range(Ft):
+                x = served_f[m, r, facs[k], t]
+                if not free:  # less what the pinned entries took (grid.sum(axis=2))
+                    x -= _pinned_sum(per, pin, k, Ft)
+                left[k] = x if (x > 0.0 or x != x) else 0.0
+                tot += left[k]  # left.sum(axis=2): from 0.0, pairwise (Ft < 8: in turn)
+            if Ft >= 8:
+                tot = 0.0 + pairwise(left, 0, Ft)
+            for k in range(Ft):
+                ratio = left[k] / tot if tot > 0 else 0.0
+                u = util[m, r, facs[k], t]
+                p = base[facs[k], t] * decline[m] * (off if u < level else 1.0)
+                for g in range(G):
+                    if pin[g] == -1:
+                        v = per[g] * ratio
+                    elif pin[g] == k:
+                        v = per[g]
+                    else:
+                        v = 0.0
+                    settle_p[m, g, k] += fixed(v, scale_p)
+                    settle_cny[m, g, k] += fixed(v * p, scale_cny)
+
+
+@kernel
+def _pinned_sum(per, pin, k, Ft):
+    """grid.sum(axis=2) at facility k: the entries pinned there (others 0.0), added first to
+    last where there are several facilities, numpy's pairwise from 0.0 where there is one."""
+    G = per.size
+    if Ft == 1 and G >= 8:
+        col = np.empty(G)
+        for g in range(G):
+            col[g] = per[g] if pin[g] == k else 0.0
+        return 0.0 + pairwise(col, 0, G)
+    acc = per[0] if pin[0] == k else 0.0
+    if Ft == 1:  # pairwise below 8 values: 0.0 + a0 + a1 + ...
+        acc = 0.0 + acc
+    for g in range(1, G):
+        acc += per[g] if pin[g] == k else 0.0
+    return acc
