@@ -54,12 +54,17 @@ def fixed_total(values: np.ndarray, scale: float, axis: int) -> np.ndarray:
 
 def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     """Sum along an axis first to last: the same bits whatever the batch size or array layout
-    (numpy's pairwise summation depends on both)."""
+    (numpy's pairwise summation depends on both). Compiled (`sum_kernels.seq_sum3`) where the
+    kernels are on and the array is float64 laid out in some order of its axes."""
     a = np.asarray(a, dtype=np.float64)
     axis = axis % a.ndim
     n = a.shape[axis]
     if n == 0:
         return np.zeros(a.shape[:axis] + a.shape[axis + 1:])
+    if jit.enabled() and n > 1 and a.size:
+        out = _seq_sum_kernel(a, axis)
+        if out is not None:
+            return out
     if n > 64:  # long axes: a cumulative sum adds ((a0 + a1) + a2) + ... in one call
         return np.take(np.cumsum(a, axis=axis), n - 1, axis=axis)
     a = np.moveaxis(a, axis, 0)  # short axes: whole slices added in turn (a few calls)
@@ -69,6 +74,25 @@ def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     for x in a[2:]:
         out += x
     return out
+
+
+def _seq_sum_kernel(a: np.ndarray, axis: int) -> np.ndarray | None:
+    """seq_sum in one compiled pass over the array in its memory order (a (pre, n, post) view
+    of it), the result laid out in the same order of axes; None where the array is not a
+    transposed C-contiguous block or the axis is (nearly) its innermost (then numpy's way)."""
+    order = sorted(range(a.ndim), key=lambda i: -a.strides[i])
+    base = a.transpose(order)
+    if not base.flags.c_contiguous:
+        return None
+    k = order.index(axis)
+    shape = base.shape
+    pre, post = int(np.prod(shape[:k])), int(np.prod(shape[k + 1:]))
+    if post < 4:  # the axis is (nearly) the innermost: numpy's strided slices do better
+        return None
+    out = np.empty(shape[:k] + shape[k + 1:])
+    sum_kernels.seq_sum3(base.reshape(pre, shape[k], post), out.reshape(pre, post))
+    rest = [i for i in order if i != axis]  # out's axes, as a's axes without `axis`
+    return out.transpose(np.argsort([i - (i > axis) for i in rest]))
 
 
 @dataclass

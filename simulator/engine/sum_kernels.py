@@ -95,6 +95,20 @@ def _pairwise_tree(a, lo, n):
 
 
 @kernel
+def seq_sum3(a, out):
+    """out (pre, post) = a[:, 0] + a[:, 1] + ... first to last (a (pre, n, post), n >= 2).
+    Slice by slice, so that the additions of a slice are independent (they vectorise)."""
+    pre, n, post = a.shape
+    for i in range(pre):
+        for k in range(post):
+            out[i, k] = a[i, 0, k] + a[i, 1, k]
+    for j in range(2, n):
+        for i in range(pre):
+            for k in range(post):
+                out[i, k] += a[i, j, k]
+
+
+@kernel
 def max0(x):
     """np.maximum(x, 0.0): x where x > 0 or x is NaN, else +0.0."""
     if x > 0.0 or x != x:

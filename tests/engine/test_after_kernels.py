@@ -67,6 +67,30 @@ def test_pairwise_and_group_sums_follow_numpy():
         assert v[0] + pairwise(v, 1, n - 1) == np.add.reduceat(v, [0])[0], n  # reduceat
 
 
+def test_seq_sum_gives_numpys_bits_in_every_layout():
+    from simulator.engine.record import seq_sum
+
+    rng = np.random.default_rng(2)
+    for trial in range(300):
+        shape = tuple(rng.integers(1, 9, rng.integers(1, 5)))
+        a = rng.normal(0, 1, shape) * 10.0 ** rng.integers(-5, 5, shape)
+        a = np.where(rng.random(shape) < 0.2, -0.0, a)  # signs of zero kept
+        if trial % 3 == 0 and a.ndim > 1:  # month-major: the first two axes swapped in memory
+            a = np.ascontiguousarray(a.swapaxes(0, 1)).swapaxes(0, 1)
+        if trial % 7 == 0:  # not a block: numpy's way
+            a = a[..., ::2]
+        for axis in range(a.ndim):
+            fast = seq_sum(a, axis)
+            with jit.disabled():
+                plain = seq_sum(a, axis)
+            assert same_bits(fast, plain), (trial, a.shape, a.strides, axis)
+    long = rng.random((3, 100, 5))  # more than 64: numpy takes a cumulative sum
+    fast = seq_sum(long, 1)
+    with jit.disabled():
+        plain = seq_sum(long, 1)
+    assert same_bits(fast, plain) and same_bits(fast, np.cumsum(long, axis=1)[:, -1])
+
+
 # ---------------------------------------------------------------- whole batches
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_scenarios_give_the_same_bits(name):
