@@ -146,6 +146,9 @@ class MarketWork:
             facs = np.flatnonzero(c.offers[:, t])
             local[t, facs] = np.arange(facs.size)
         self.local, self.pin = local, c.tenant_pin
+        # set by `finish`: busy (served + sold) and utilisation (R, H, F, T); with the
+        # kernels also the result's power, energy, its cost and revenue (run_result)
+        self.busy_p = self.util = self.economics = None
 
     def spill(self, m: int, t: int, unmet: np.ndarray) -> np.ndarray:
         """Buy type t's shortfall (R, n) outside if spillover is on; returns what stays unmet."""
@@ -227,10 +230,10 @@ class MarketWork:
         H, G = served.shape[0], len(ty.starts)
         out = np.empty((2, H, G, facs.size), dtype=np.int64)
         sum_kernels.bills(served, ty.starts.astype(np.int64),
-                             np.append(ty.starts[1:], served.shape[2]).astype(np.int64),
-                             self._pins(t, ty).astype(np.int64), facs.astype(np.int64), t,
-                             month_major(served_f), month_major(self.util),
-                             *self._price_inputs(c), FIXED_P, FIXED_CNY, out[0], out[1])
+                          np.append(ty.starts[1:], served.shape[2]).astype(np.int64),
+                          self._pins(t, ty).astype(np.int64), facs.astype(np.int64), t,
+                          month_major(served_f), month_major(self.util),
+                          *self._price_inputs(c), FIXED_P, FIXED_CNY, out[0], out[1])
         self.settle_p_fx[:, ty.entries[:, None], facs[None, :], t] = out[0]
         self.settle_cny_fx[:, ty.entries[:, None], facs[None, :], t] = out[1]
 

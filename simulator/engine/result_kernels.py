@@ -2,7 +2,7 @@
 
 `history` is `run_result._history` without a pipeline (sums over a facility's phases as
 np.add.reduceat takes them, see `sum_kernels`); `economics` is `run_result._economics` and the
-utilisation in one pass over the month-major (H, R, F, T) arrays.
+utilisation in one pass over the month-major (H, R, F, T) arrays, where there is no market.
 """
 
 from __future__ import annotations
@@ -53,32 +53,24 @@ def history(start, online, first, cap, capex, under, planned, spent):
 
 
 @kernel
-def economics(cap, served, util, it_kw, mode, kw_per_p, pue, idle, elec, price, hours_k,
-              rent, sales, power, energy, cost, revenue):
-    """Power [MW], energy [MWh], its cost and revenue [million CNY] of every month (H, R, F, T)
-    from installed and served capacity (H, R, F, T) [P].
-
-    mode bit 1: `util` is given (busy / installed), else it is written (served / installed);
-    bit 2: `it_kw` is the IT power [kW], else installed x kw_per_p; bit 4: revenue is
-    rent + sales [million CNY], else served x price / 1e6. hours_k: hours per month / 1000."""
+def economics(cap, served, it_kw, given, kw_per_p, pue, idle, elec, price, hours_k, util,
+              power, energy, cost, revenue):
+    """Utilisation (served / installed), power [MW], energy [MWh], its cost and revenue
+    [million CNY] of every month (H, R, F, T) from installed and served (H, R, F, T) [P],
+    without a market (`market_kernels.sell_and_price` does this with one). it_kw: the IT
+    power [kW] where `given`, else installed x kw_per_p; hours_k: hours per month / 1000."""
     H, R, F, T = cap.shape
     for m in range(H):
         for r in range(R):
             for f in range(F):
                 for t in range(T):
-                    c = cap[m, r, f, t]
-                    s = served[m, r, f, t]
-                    if mode & 1:
-                        u = util[m, r, f, t]
-                    else:
-                        u = s / c if c > 0 else 0.0
-                        util[m, r, f, t] = u
-                    kw = it_kw[m, r, f, t] if mode & 2 else c * kw_per_p[f, t]
+                    c, s = cap[m, r, f, t], served[m, r, f, t]
+                    u = s / (c if c > 0 else 1.0)
+                    u = u if c > 0 else 0.0
+                    kw = it_kw[m, r, f, t] if given else c * kw_per_p[f, t]
                     e = kw * (idle[f] + (1.0 - idle[f]) * u) * pue[f] * hours_k
+                    util[m, r, f, t] = u
                     power[m, r, f, t] = kw * pue[f] / 1000.0
                     energy[m, r, f, t] = e
                     cost[m, r, f, t] = e * elec[f] / 1000.0
-                    if mode & 4:
-                        revenue[m, r, f, t] = rent[m, r, f, t] + sales[m, r, f, t]
-                    else:
-                        revenue[m, r, f, t] = s * price[f, t] / 1e6
+                    revenue[m, r, f, t] = s * price[f, t] / 1e6

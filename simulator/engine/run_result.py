@@ -81,7 +81,7 @@ class RunResult:
         if jit.enabled():
             history = _history_kernel(c, outcomes["phase_start"], outcomes["phase_online"],
                                       outcomes.get("pipeline"))
-            if getattr(mk, "economics", None) is not None:  # worked out with the sales
+            if mk is not None:  # worked out with the sales (`MarketWork.finish`)
                 util, economics = mk.util, mk.economics
             else:
                 util, economics = _economics_kernel(c, rec)
@@ -249,24 +249,17 @@ def _history_kernel(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: di
 
 def _economics_kernel(c: Compiled, rec: MonthlyRecord) -> tuple[np.ndarray, dict]:
     """The utilisation and `_economics` in one compiled pass (`result_kernels.economics`),
-    month-major like the record."""
+    month-major like the record, where there is no market (its kernel does them)."""
     R, H = rec.capacity_p.shape[:2]
-    mk = rec.market
-    block = month_major_block(5 if mk is None else 4, R, H, rec.capacity_p.shape[2:])
-    util = mk.util if mk is not None else block[4]
+    *block, util = month_major_block(5, R, H, rec.capacity_p.shape[2:])
     out = dict(zip(("power_mw", "energy_mwh", "energy_cost_mcny", "revenue_mcny"), block))
-    mode = (1 if mk is not None else 0) | (2 if rec.it_kw is not None else 0) | \
-        (4 if mk is not None else 0)
     cap = month_major(rec.capacity_p)
     f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
     result_kernels.economics(
-        cap, month_major(rec.served_p), month_major(util),
-        cap if rec.it_kw is None else month_major(rec.it_kw), mode, f64(c.power_kw_per_p),
-        f64(c.pue), f64(c.idle_share), f64(c.electricity_price), f64(c.price_per_p_month),
-        HOURS_PER_MONTH / 1000.0, *(cap if mk is None else month_major(a)
-                                    for a in (getattr(mk, "rent_mcny", None),
-                                              getattr(mk, "market_mcny", None))),
-        *(month_major(a) for a in out.values()))
+        cap, month_major(rec.served_p), cap if rec.it_kw is None else month_major(rec.it_kw),
+        rec.it_kw is not None, f64(c.power_kw_per_p), f64(c.pue), f64(c.idle_share),
+        f64(c.electricity_price), f64(c.price_per_p_month), HOURS_PER_MONTH / 1000.0,
+        *(month_major(a) for a in (util, *block)))
     return util, out
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from simulator import jit
+from simulator import jit, scenario_from_dict
 from simulator.engine.arrays import compile_scenario
 from simulator.engine.processes import simulate_batch
 from simulator.scenario.load import load_scenario
@@ -98,6 +98,20 @@ def test_shipped_scenarios_give_the_same_bits(name):
     _assert_same(*_both(c, 7, range(3, 43)))
 
 
+def test_without_a_market_and_with_phase_power_the_same_bits():
+    # yichang-pipeline-h20's phases give their own power (it_kw); without market, money and
+    # moving prices the result's economics come from `result_kernels.economics`
+    d = load_scenario(SCENARIOS / "yichang-pipeline-h20.yaml").model_dump(
+        mode="json", by_alias=True, exclude_none=True)
+    for key in ("market", "money"):
+        d.pop(key, None)
+    for key in ("price_decline", "discount_below"):
+        d["defaults"].pop(key, None)
+    c = compile_scenario(scenario_from_dict(d))
+    assert c.market is None and c.counting.phase_kw is not None
+    _assert_same(*_both(c, 5, range(30)))
+
+
 @quiet
 @settings(max_examples=40, deadline=None)
 @given(market_scenarios())
@@ -111,18 +125,22 @@ def _site(fid, phases=1, cap=40.0, kind="ai"):
                                   for i in range(phases)]}
 
 
-@pytest.mark.parametrize("pinned", [False, True])
-def test_long_entries_one_facility_and_many_phases_give_the_same_bits(pinned):
+@pytest.mark.parametrize("pinned, market", [(False, True), (True, True), (True, False)])
+def test_long_entries_one_facility_and_many_phases_give_the_same_bits(pinned, market):
     # a type at one facility with 10 entries (pairwise sums of 8 and more over the entries),
     # entries of 12 and 20 alike tenants (pairwise sums written out and not), a facility of 9
-    # phases (history on numpy), discounts
+    # phases (history on numpy), discounts; or no market at all (`result_kernels.economics`)
+    prices = {"price_per_p_month": {"ai": 9000}}
+    sections = {}
+    if market:
+        prices.update(price_decline=0.1, discount_below={"utilization": 0.6, "share": 0.25})
+        sections["market"] = {"ai": {"share_of_idle": 0.5, "price_per_p_month": 6000,
+                                     "from": "2024-04", "ramp_months": 3}}
     tenants = [{"id": f"t{i}", "demand": {"ai": 3.0 + i}, "from": "2024-02",
                 "count": {0: 12, 3: 20}.get(i, 1),
                 **({"facility": "a"} if pinned and i % 2 else {})} for i in range(10)]
     s = engine_scenario([_site("a", phases=9, cap=30.0), _site("b", cap=10.0, kind="hpc")],
-                        tenants,
-                        defaults={"price_per_p_month": {"ai": 9000}, "price_decline": 0.1,
-                                  "discount_below": {"utilization": 0.6, "share": 0.25}},
-                        market={"ai": {"share_of_idle": 0.5, "price_per_p_month": 6000,
-                                       "from": "2024-04", "ramp_months": 3}})
-    _assert_same(*_both(compile_scenario(s), 3, range(5)))
+                        tenants, defaults=prices, **sections)
+    c = compile_scenario(s)
+    assert (c.market is not None) == market
+    _assert_same(*_both(c, 3, range(5)))
