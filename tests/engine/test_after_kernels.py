@@ -13,14 +13,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator import jit, scenario_from_dict
 from simulator.engine.arrays import compile_scenario
 from simulator.engine.processes import simulate_batch
+from simulator.scenario.hardware import dump
 from simulator.scenario.load import load_scenario
 from tests.engine.test_fast_paths import same_bits
 from tests.engine.test_invariants import quiet
 from tests.engine.test_market_invariants import market_scenarios
+from tests.engine.test_serving_invariants import serving_scenarios
 from tests.helpers import engine_scenario
 
 pytestmark = pytest.mark.skipif(not jit.available(), reason="numba is not installed "
@@ -116,6 +119,25 @@ def test_without_a_market_and_with_phase_power_the_same_bits():
 @settings(max_examples=40, deadline=None)
 @given(market_scenarios())
 def test_generated_market_scenarios_give_the_same_bits(case):
+    scenario, seed = case
+    _assert_same(*_both(compile_scenario(scenario), seed, range(4)))
+
+
+@st.composite
+def serving_market_scenarios(draw):
+    """Serving across pools (record.serve_other: the bills take what was served before it)
+    with a market selling the idle capacity (no spillover: not allowed with serves)."""
+    scenario, seed = draw(serving_scenarios())
+    d = dump(scenario, exclude_none=True)
+    d["market"] = {"ai": {"share_of_idle": draw(st.sampled_from([0.0, 0.5])),
+                          "price_per_p_month": 5000.0}}
+    return scenario_from_dict(d), seed
+
+
+@quiet
+@settings(max_examples=30, deadline=None)
+@given(serving_market_scenarios())
+def test_generated_serving_scenarios_with_a_market_give_the_same_bits(case):
     scenario, seed = case
     _assert_same(*_both(compile_scenario(scenario), seed, range(4)))
 
