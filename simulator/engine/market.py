@@ -11,6 +11,9 @@ Only the spillover is bought within the month (it decides who is short). Nothing
 later depends on the sales, rents or bills, so `MarketWork.finish` works them out once after
 the last month, for all months at once (bills a few months at a time), from what the month
 steps recorded: the same operations on the same values as month by month, the same bits.
+With the kernels (`simulator.jit`) the sales, rents, busy, utilisation and the result's
+economics take one pass (`market_kernels.sell_and_price`) and each type's bills another
+(`sum_kernels.bills`); the numpy paths are kept and give the same bits.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ fixed order, so that a replication's numbers do not depend on the batch it ran i
 
 Each month stores its tenants' demand and served demand per type as they are (R, n_t); the sums
 over tenants (demand, unmet, the per-entry fixed-point sums) are taken once after the last
-month (`MonthlyRecord.finish`), a few months at a time, in the same order as month by month.
+month (`MonthlyRecord.finish`), in the same order as month by month: with the kernels
+(`simulator.jit`, `sum_kernels.tenant_sums`) in one pass over each type's arrays, else a few
+months at a time in numpy. `seq_sum` is compiled too where it pays (the same bits).
 """
 
 from __future__ import annotations
