@@ -11,6 +11,9 @@ Only the spillover is bought within the month (it decides who is short). Nothing
 later depends on the sales, rents or bills, so `MarketWork.finish` works them out once after
 the last month, for all months at once (bills a few months at a time), from what the month
 steps recorded: the same operations on the same values as month by month, the same bits.
+With the kernels (`simulator.jit`) the sales, rents, busy, utilisation and the result's
+economics take one pass (`market_kernels.sell_and_price`) and each type's bills another
+(`sum_kernels.bills`); the numpy paths are kept and give the same bits.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.engine.record import fixed_total, seq_sum
+from simulator import jit
+from simulator.engine import market_kernels, sum_kernels
+from simulator.engine.record import fixed_total, month_major, month_major_block, seq_sum
+from simulator.engine.run_result import HOURS_PER_MONTH
 
 FIXED_P = 2.0 ** 24  # settlement P-months in fixed point (sums exact whatever the batching)
 FIXED_CNY = 2.0 ** 8  # settlement amounts in fixed point [CNY / FIXED_CNY]
@@ -104,18 +110,21 @@ def sell_idle(spec: MarketSpec, usable: np.ndarray, busy: np.ndarray) -> np.ndar
     return sold
 
 
-def local_price(spec: MarketSpec, base: np.ndarray, installed: np.ndarray,
-                busy: np.ndarray) -> np.ndarray:
+def local_price(spec: MarketSpec, base: np.ndarray, util: np.ndarray) -> np.ndarray:
     """Local rent by month (R, H, F, T) [CNY/(P*month)]: the base rent (F, T) times the
-    decline, less the discount where a facility's utilisation (busy / installed) of a type is
-    below the level."""
+    decline, less the discount where a facility's utilisation `util` (busy / installed,
+    (R, H, F, T)) of a type is below the level."""
     price = base[None, None] * spec.decline[None, :, None, None]
     if spec.discount is None:
-        return np.broadcast_to(price, installed.shape)
+        return np.broadcast_to(price, util.shape)
     level, off = spec.discount
-    with np.errstate(invalid="ignore", divide="ignore"):
-        util = np.where(installed > 0, busy / np.where(installed > 0, installed, 1.0), 0.0)
     return price * np.where(util < level, 1.0 - off, 1.0)
+
+
+def busy_share(busy: np.ndarray, installed: np.ndarray) -> np.ndarray:
+    """busy / installed (0 where nothing is installed), elementwise [fraction]."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(installed > 0, busy / np.where(installed > 0, installed, 1.0), 0.0)
 
 
 class MarketWork:
@@ -129,10 +138,10 @@ class MarketWork:
         def zeros(*shape):
             return np.zeros((H, R) + shape).swapaxes(0, 1)  # month-major, like MonthlyRecord
 
-        self.market_p = zeros(F, T)  # sold outside [P]
+        # sold outside [P]; local rent and outside sales billed [million CNY per month]
+        self.market_p, self.rent_mcny, self.market_mcny = month_major_block(3, R, H, (F, T),
+                                                                            zero=True)
         self.spillover_p = zeros(T)  # bought outside for local tenants [P]
-        self.rent_mcny = zeros(F, T)  # local rent billed [million CNY per month]
-        self.market_mcny = zeros(F, T)  # outside sales billed [million CNY per month]
         self.settle_p_fx = np.zeros((H, Ne, F, T), dtype=np.int64)  # sum over R [P/FIXED_P]
         self.settle_cny_fx = np.zeros((H, Ne, F, T), dtype=np.int64)  # [CNY/FIXED_CNY]
         local = np.full((T, F), -2, dtype=np.intp)
@@ -140,6 +149,9 @@ class MarketWork:
             facs = np.flatnonzero(c.offers[:, t])
             local[t, facs] = np.arange(facs.size)
         self.local, self.pin = local, c.tenant_pin
+        # set by `finish`: busy (served + sold) and utilisation (R, H, F, T); with the
+        # kernels also the result's power, energy, its cost and revenue (run_result)
+        self.busy_p = self.util = self.economics = None
 
     def spill(self, m: int, t: int, unmet: np.ndarray) -> np.ndarray:
         """Buy type t's shortfall (R, n) outside if spillover is on; returns what stays unmet."""
@@ -151,17 +163,13 @@ class MarketWork:
     def finish(self, c, rec) -> None:
         """After the last month: sell idle capacity, price the rents and bill tenants and
         buyers for every month, from the batch's record `rec` (engine.record.MonthlyRecord:
-        installed and served by facility, and each type's tenants served, as allocated)."""
-        spec = self.spec
-        installed, served_f = rec.capacity_p, rec.served_p
-        sold = sell_idle(spec, installed * c.max_utilization, served_f)
-        self.market_p[:] = sold
-        price = local_price(spec, c.price_per_p_month, installed, served_f + sold)
-        np.multiply(served_f, price, out=self.rent_mcny)  # written in place: no temporaries
-        self.rent_mcny /= 1e6
-        np.multiply(sold, (spec.price[None, :] * spec.decline[:, None])[:, None],
-                    out=self.market_mcny)
-        self.market_mcny /= 1e6
+        installed and served by facility, and each type's tenants served, as allocated).
+        Keeps busy (served + sold) and utilisation (busy / installed) (R, H, F, T) for the
+        result."""
+        fast = jit.enabled()
+        price = None if fast else self._sell(c, rec.capacity_p, rec.served_p)
+        if fast:
+            self._sell_kernel(c, rec)
         for t, ty in rec.works.items():
             served = rec.tenant_srv[t]  # (H, R, n_t), as allocated (before serving across)
             if any(u == t for _, u in rec.before_serving):
@@ -169,7 +177,74 @@ class MarketWork:
                 for (m, u), before in rec.before_serving.items():
                     if u == t:
                         served[m] = before
-            self._bill(t, ty, served, served_f, price)
+            if fast:
+                self._bill_kernel(c, t, ty, served, rec.served_p)
+            else:
+                self._bill(t, ty, served, rec.served_p, price)
+
+    def _sell(self, c, installed, served_f) -> np.ndarray:
+        """Sales, busy, utilisation, rents on the numpy path; returns the local price."""
+        spec = self.spec
+        sold = sell_idle(spec, installed * c.max_utilization, served_f)
+        self.market_p[:] = sold
+        self.busy_p = served_f + sold
+        self.util = busy_share(self.busy_p, installed)
+        price = local_price(spec, c.price_per_p_month, self.util)
+        np.multiply(served_f, price, out=self.rent_mcny)  # written in place: no temporaries
+        self.rent_mcny /= 1e6
+        np.multiply(sold, (spec.price[None, :] * spec.decline[:, None])[:, None],
+                    out=self.market_mcny)
+        self.market_mcny /= 1e6
+        return price
+
+    def _sell_kernel(self, c, rec) -> None:
+        """`_sell` in one compiled pass (`market_kernels.sell_and_price`), month-major, with
+        the result's economics (`economics`: power, energy, its cost, revenue, as
+        `run_result._economics` gives them); the price is worked out again for the bills."""
+        spec, installed = self.spec, rec.capacity_p
+        R, H = installed.shape[:2]
+        self.busy_p, self.util, *econ = month_major_block(6, R, H, installed.shape[2:])
+        self.economics = dict(zip(("power_mw", "energy_mwh", "energy_cost_mcny",
+                                   "revenue_mcny"), econ))
+        energy_in = np.concatenate([np.ravel(a).astype(float) for a in (
+            c.power_kw_per_p, c.pue, c.idle_share, c.electricity_price,
+            [HOURS_PER_MONTH / 1000.0, 0.0 if rec.it_kw is None else 1.0])])
+        mm = month_major(installed)
+        market_kernels.sell_and_price(
+            mm, month_major(rec.served_p), float(c.max_utilization), spec.share, spec.ramp,
+            spec.demand, ~spec.active.any(axis=1), *self._price_inputs(c), spec.price,
+            *(month_major(a) for a in (self.market_p, self.rent_mcny, self.market_mcny,
+                                       self.busy_p, self.util)),
+            mm if rec.it_kw is None else month_major(rec.it_kw), energy_in,
+            *(month_major(a) for a in econ))
+
+    def _price_inputs(self, c) -> tuple:
+        """The local price's inputs for the kernels: base (F, T), decline (H,), the discount's
+        level (NaN: none) and 1 - its share."""
+        level, off = self.spec.discount if self.spec.discount is not None else (np.nan, 0.0)
+        return (np.ascontiguousarray(c.price_per_p_month, dtype=float), self.spec.decline,
+                float(level), 1.0 - off)
+
+    def _bill_kernel(self, c, t, ty, served, served_f) -> None:
+        """`_bill` in one compiled pass over the months (`sum_kernels.bills`)."""
+        facs = ty.facs
+        if not facs.size:
+            return
+        H, G = served.shape[0], len(ty.starts)
+        out = np.empty((2, H, G, facs.size), dtype=np.int64)
+        sum_kernels.bills(served, ty.starts.astype(np.int64),
+                          np.append(ty.starts[1:], served.shape[2]).astype(np.int64),
+                          self._pins(t, ty).astype(np.int64), facs.astype(np.int64), t,
+                          month_major(served_f), month_major(self.util),
+                          *self._price_inputs(c), FIXED_P, FIXED_CNY, out[0], out[1])
+        self.settle_p_fx[:, ty.entries[:, None], facs[None, :], t] = out[0]
+        self.settle_cny_fx[:, ty.entries[:, None], facs[None, :], t] = out[1]
+
+    def _pins(self, t, ty) -> np.ndarray:
+        """Each entry's facility as a local index of type t's facilities; -1 free (not
+        pinned), -2 pinned where the type is not offered."""
+        pin = self.pin[ty.cols[ty.starts]]
+        return np.where(pin < 0, -1, self.local[t, pin])
 
     def _bill(self, t, ty, served, served_f, price) -> None:
         """Tenant entry x facility P-months and rent of type t in every month, summed over R
@@ -191,8 +266,7 @@ class MarketWork:
         """`_bill` for the months ms: served (h, R, n_t), served_f and price (h, R, F, T)."""
         facs = ty.facs
         per_entry = np.add.reduceat(served, ty.starts, axis=2)  # (h, R, Ne_t)
-        pin = self.local[t, self.pin[ty.cols[ty.starts]]]  # (Ne_t,) local index, -2 unservable
-        pin = np.where(self.pin[ty.cols[ty.starts]] < 0, -1, pin)
+        pin = self._pins(t, ty)  # (Ne_t,) local index, -1 free, -2 unservable
         h, R, n, F = per_entry.shape + (facs.size,)
         free = np.flatnonzero(pin == -1)
         if free.size == n:  # every entry free: nothing pinned to take out first

@@ -5,7 +5,9 @@ fixed order, so that a replication's numbers do not depend on the batch it ran i
 
 Each month stores its tenants' demand and served demand per type as they are (R, n_t); the sums
 over tenants (demand, unmet, the per-entry fixed-point sums) are taken once after the last
-month (`MonthlyRecord.finish`), a few months at a time, in the same order as month by month.
+month (`MonthlyRecord.finish`), in the same order as month by month: with the kernels
+(`simulator.jit`, `sum_kernels.tenant_sums`) in one pass over each type's arrays, else a few
+months at a time in numpy. `seq_sum` is compiled too where it pays (the same bits).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator import jit
+from simulator.engine import sum_kernels
 from simulator.engine.arrays import Compiled
 
 FIXED = 2.0 ** 24  # tenant sums are kept in fixed point, 2^-24 P: exact whatever the batching
@@ -52,12 +56,17 @@ def fixed_total(values: np.ndarray, scale: float, axis: int) -> np.ndarray:
 
 def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     """Sum along an axis first to last: the same bits whatever the batch size or array layout
-    (numpy's pairwise summation depends on both)."""
+    (numpy's pairwise summation depends on both). Compiled (`sum_kernels.seq_sum3`) where the
+    kernels are on and the array is float64 laid out in some order of its axes."""
     a = np.asarray(a, dtype=np.float64)
     axis = axis % a.ndim
     n = a.shape[axis]
     if n == 0:
         return np.zeros(a.shape[:axis] + a.shape[axis + 1:])
+    if jit.enabled() and n > 1 and a.size:
+        out = _seq_sum_kernel(a, axis)
+        if out is not None:
+            return out
     if n > 64:  # long axes: a cumulative sum adds ((a0 + a1) + a2) + ... in one call
         return np.take(np.cumsum(a, axis=axis), n - 1, axis=axis)
     a = np.moveaxis(a, axis, 0)  # short axes: whole slices added in turn (a few calls)
@@ -67,6 +76,25 @@ def seq_sum(a: np.ndarray, axis: int) -> np.ndarray:
     for x in a[2:]:
         out += x
     return out
+
+
+def _seq_sum_kernel(a: np.ndarray, axis: int) -> np.ndarray | None:
+    """seq_sum in one compiled pass over the array in its memory order (a (pre, n, post) view
+    of it), the result laid out in the same order of axes; None where the array is not a
+    transposed C-contiguous block or the axis is (nearly) its innermost (then numpy's way)."""
+    order = sorted(range(a.ndim), key=lambda i: -a.strides[i])
+    base = a.transpose(order)
+    if not base.flags.c_contiguous:
+        return None
+    k = order.index(axis)
+    shape = base.shape
+    pre, post = int(np.prod(shape[:k])), int(np.prod(shape[k + 1:]))
+    if post < 4:  # the axis is (nearly) the innermost: numpy's strided slices do better
+        return None
+    out = np.empty(shape[:k] + shape[k + 1:])
+    sum_kernels.seq_sum3(base.reshape(pre, shape[k], post), out.reshape(pre, post))
+    rest = [i for i in order if i != axis]  # out's axes, as a's axes without `axis`
+    return out.transpose(np.argsort([i - (i > axis) for i in rest]))
 
 
 @dataclass
@@ -140,18 +168,54 @@ class MonthlyRecord:
         (H, N_entries, T) of every type, from the stored tenant arrays (sums in tenant order,
         as `seq_sum` and `fixed_sum` took them month by month), and the market's bills."""
         for t, D in self.tenant_dem.items():
-            S, work = self.tenant_srv[t], self.works[t]
-            H, R, n = D.shape
-            step = max(1, CHUNK_VALUES // max(1, R * n))  # months at a time: stays in cache
-            for m0 in range(0, H, step):
-                ms = slice(m0, m0 + step)
-                d, s = D[ms], S[ms]
-                self.demand_p[:, ms, t] = seq_sum(d, -1).T
-                unmet = seq_sum(np.maximum(d - s, 0.0), -1)  # (h, R)
-                unmet[self.spilled[ms, t] & ~self.touched[ms, t]] = 0.0
-                self.unmet_p[:, ms, t] = unmet.T
-                self.tenant_demand_fx[ms, work.entries, t] = fixed_sum(d, work.starts)
-                self.tenant_served_fx[ms, work.entries, t] = fixed_sum(s, work.starts)
+            if jit.enabled():
+                self._sums_kernel(t, D)
+            else:
+                self._sums(t, D)
         if self.market is not None:  # the bills need the tenants' arrays too
             self.market.finish(c, self)
         self.tenant_dem, self.tenant_srv, self.works, self.before_serving = {}, {}, {}, {}
+
+    def _sums(self, t: int, D: np.ndarray) -> None:
+        """`finish`'s sums of type t on the numpy path, a few months at a time."""
+        S, work = self.tenant_srv[t], self.works[t]
+        H, R, n = D.shape
+        step = max(1, CHUNK_VALUES // max(1, R * n))  # months at a time: stays in cache
+        for m0 in range(0, H, step):
+            ms = slice(m0, m0 + step)
+            d, s = D[ms], S[ms]
+            self.demand_p[:, ms, t] = seq_sum(d, -1).T
+            unmet = seq_sum(np.maximum(d - s, 0.0), -1)  # (h, R)
+            unmet[self.spilled[ms, t] & ~self.touched[ms, t]] = 0.0
+            self.unmet_p[:, ms, t] = unmet.T
+            self.tenant_demand_fx[ms, work.entries, t] = fixed_sum(d, work.starts)
+            self.tenant_served_fx[ms, work.entries, t] = fixed_sum(s, work.starts)
+
+    def _sums_kernel(self, t: int, D: np.ndarray) -> None:
+        """`_sums` in one compiled pass over the months (`sum_kernels.tenant_sums`)."""
+        work = self.works[t]
+        H, n = D.shape[0], D.shape[2]
+        ends = np.append(work.starts[1:], n).astype(np.int64)
+        fx = np.empty((2, H, len(work.starts)), dtype=np.int64)
+        sum_kernels.tenant_sums(D, self.tenant_srv[t], work.starts.astype(np.int64), ends,
+                                self.spilled[:, t] & ~self.touched[:, t], t, FIXED,
+                                month_major(self.demand_p), month_major(self.unmet_p),
+                                fx[0], fx[1])
+        self.tenant_demand_fx[:, work.entries, t] = fx[0]
+        self.tenant_served_fx[:, work.entries, t] = fx[1]
+
+
+def month_major_block(k: int, R: int, H: int, shape: tuple, zero: bool = False) -> list:
+    """k month-major (R, H, *shape) arrays cut from one (k, H, R, *shape) block: a block of
+    4 MiB and more is mapped in huge pages (numpy asks for them), so writing it first costs
+    about a third of the page faults of k arrays of their own."""
+    block = (np.zeros if zero else np.empty)((k, H, R) + tuple(shape))
+    return [a.swapaxes(0, 1) for a in block]
+
+
+def month_major(a: np.ndarray) -> np.ndarray:
+    """The (H, R, ...) C-contiguous array under a month-major (R, H, ...) view."""
+    base = a.swapaxes(0, 1)
+    if not base.flags.c_contiguous:
+        raise ValueError("expected a month-major array")
+    return base

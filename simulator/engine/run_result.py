@@ -7,9 +7,11 @@ from functools import cached_property
 
 import numpy as np
 
-from simulator.engine import counting
+from simulator import jit
+from simulator.engine import counting, result_kernels
 from simulator.engine.arrays import Compiled
-from simulator.engine.record import FIXED, MonthlyRecord, seq_sum  # noqa: F401  (re-exported)
+from simulator.engine.record import (FIXED, MonthlyRecord, month_major,  # noqa: F401
+                                     month_major_block, seq_sum)
 
 HOURS_PER_MONTH = 730.0
 
@@ -75,14 +77,22 @@ class RunResult:
         """The whole result of a batch: its monthly record, the history and economics that
         follow from the final phase months, and the discrete outcomes (`outcomes`: phase_start,
         phase_online, tenant_signed_at, tenant_left_at, event_at)."""
-        history = _history(c, outcomes["phase_start"], outcomes["phase_online"],
-                           outcomes.get("pipeline"))
         mk = rec.market
-        util = utilization(rec.capacity_p, rec.served_p if mk is None else
-                           rec.served_p + mk.market_p)
-        economics = _economics(c, rec.capacity_p, rec.served_p, util, rec.it_kw)
-        if mk is not None:  # rents that move, and outside sales
-            economics["revenue_mcny"] = mk.rent_mcny + mk.market_mcny
+        if jit.enabled():
+            history = _history_kernel(c, outcomes["phase_start"], outcomes["phase_online"],
+                                      outcomes.get("pipeline"))
+            if mk is not None:  # worked out with the sales (`MarketWork.finish`)
+                util, economics = mk.util, mk.economics
+            else:
+                util, economics = _economics_kernel(c, rec)
+        else:
+            history = _history(c, outcomes["phase_start"], outcomes["phase_online"],
+                               outcomes.get("pipeline"))
+            util = utilization(rec.capacity_p, rec.served_p) if mk is None else mk.util
+            economics = _economics(c, rec.capacity_p, rec.served_p, util, rec.it_kw,
+                                   revenue=mk is None)
+            if mk is not None:  # rents that move, and outside sales
+                economics["revenue_mcny"] = mk.rent_mcny + mk.market_mcny
         out = cls(c, seed, list(replications), capacity_p=rec.capacity_p,
                   served_p=rec.served_p, demand_p=rec.demand_p, unmet_p=rec.unmet_p,
                   tenant_demand_fx=rec.tenant_demand_fx, tenant_served_fx=rec.tenant_served_fx,
@@ -90,6 +100,8 @@ class RunResult:
                   precision_p=rec.precision_p, served_from_other_p=rec.served_from_other_p,
                   served_for_other_p=rec.served_for_other_p, market=mk)
         out.__dict__["utilization"] = util  # computed once, for energy and the statistics
+        if mk is not None:
+            out.__dict__["busy_p"] = mk.busy_p  # served + sold, as the market worked it out
         return out
 
     # ---------------------------------------------------------------- derived per replication
@@ -205,17 +217,50 @@ def _capacity_by_month(H: int, cap: np.ndarray, steps: list) -> np.ndarray:
 
 
 def _economics(c: Compiled, capacity_p: np.ndarray, served_p: np.ndarray, util: np.ndarray,
-               it_kw: np.ndarray | None = None) -> dict[str, np.ndarray]:
+               it_kw: np.ndarray | None = None, revenue: bool = True) -> dict[str, np.ndarray]:
     """Power, energy, its cost and revenue of every month, by facility and type (`util`: busy /
     installed, `utilization`; `it_kw`: the IT power [kW] where phases give their own, else
-    capacity x power_kw_per_p)."""
+    capacity x power_kw_per_p; `revenue`: also served x the fixed rent)."""
     it_kw = capacity_p * c.power_kw_per_p if it_kw is None else it_kw
     pue = c.pue[:, None]
     idle = c.idle_share[:, None]
     energy = it_kw * (idle + (1.0 - idle) * util) * pue * (HOURS_PER_MONTH / 1000.0)
-    return {"power_mw": it_kw * pue / 1000.0, "energy_mwh": energy,
-            "energy_cost_mcny": energy * c.electricity_price[:, None] / 1000.0,
-            "revenue_mcny": served_p * c.price_per_p_month / 1e6}
+    out = {"power_mw": it_kw * pue / 1000.0, "energy_mwh": energy,
+           "energy_cost_mcny": energy * c.electricity_price[:, None] / 1000.0}
+    if revenue:
+        out["revenue_mcny"] = served_p * c.price_per_p_month / 1e6
+    return out
+
+
+def _history_kernel(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: dict | None
+                    ) -> dict[str, np.ndarray]:
+    """`_history` in one compiled pass (`result_kernels.history`); a pipeline's, or where a
+    facility has more than 8 phases, on numpy."""
+    if pipe is not None or np.diff(np.append(c.facility_first_phase, start.shape[1])).max() > 8:
+        return _history(c, start, online, pipe)
+    (R, P), H, F, T = start.shape, c.months, len(c.facilities), len(c.types)
+    under, planned = np.empty((2, R, H, F, T))  # one block: huge pages
+    out = {"under_construction_p": under, "planned_p": planned, "capex_mcny": np.empty((R, H, F))}
+    f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
+    result_kernels.history(f64(start), f64(online), c.facility_first_phase.astype(np.int64),
+                           f64(c.phase_capacity), f64(c.phase_capex), *out.values())
+    return out
+
+
+def _economics_kernel(c: Compiled, rec: MonthlyRecord) -> tuple[np.ndarray, dict]:
+    """The utilisation and `_economics` in one compiled pass (`result_kernels.economics`),
+    month-major like the record, where there is no market (its kernel does them)."""
+    R, H = rec.capacity_p.shape[:2]
+    *block, util = month_major_block(5, R, H, rec.capacity_p.shape[2:])
+    out = dict(zip(("power_mw", "energy_mwh", "energy_cost_mcny", "revenue_mcny"), block))
+    cap = month_major(rec.capacity_p)
+    f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
+    result_kernels.economics(
+        cap, month_major(rec.served_p), cap if rec.it_kw is None else month_major(rec.it_kw),
+        rec.it_kw is not None, f64(c.power_kw_per_p), f64(c.pue), f64(c.idle_share),
+        f64(c.electricity_price), f64(c.price_per_p_month), HOURS_PER_MONTH / 1000.0,
+        *(month_major(a) for a in (util, *block)))
+    return util, out
 
 
 def utilization(capacity_p: np.ndarray, served_p: np.ndarray) -> np.ndarray:

@@ -1,0 +1,64 @@
+"""Compiled loops (`simulator.jit`) for the market after a run, in the numpy path's order.
+
+`sell_and_price` is `market.sell_idle`, `market.local_price`, the rents and the result's
+economics (`run_result._economics`) in one pass over the (H, R, F, T) arrays. Every operation
+is the numpy path's, on the same values in the same order, so both give the same bits. (The
+bills are sums: `sum_kernels.bills`.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.jit import kernel
+
+
+@kernel
+def sell_and_price(inst, served, max_util, share, ramp, demand, closed, base, decline,
+                   level, off, mprice, sold, rent, mmcny, busy, util, it_kw, energy_in, power,
+                   energy, cost, revenue):
+    """Sold outside, rent, outside sales [million CNY], busy and utilisation, and the
+    economics of `result_kernels.economics` (all (H, R, F, T), month-major) from installed
+    and served (H, R, F, T) [P].
+
+    share, mprice (T,); ramp, demand (H, T); closed (H,) bool; base (F, T); decline (H,);
+    level: the discount's utilisation level (NaN: no discount); off: 1 - its share; it_kw:
+    the IT power [kW] (used where energy_in's last value is 1.0); energy_in: kw_per_p (F, T),
+    pue, idle, elec (F,) and hours per month / 1000, flattened. The elementwise part has no
+    branches (numpy's where, as selects) so that it vectorises."""
+    H, R, F, T = inst.shape
+    offer, frac = np.empty((F, T)), np.empty(T)
+    kw_per_p, pue = energy_in[:F * T].reshape((F, T)), energy_in[F * T:F * T + F]
+    idle, elec = energy_in[F * T + F:F * T + 2 * F], energy_in[F * T + 2 * F:F * T + 3 * F]
+    hours_k, given = energy_in[F * T + 3 * F], energy_in[F * T + 3 * F + 1] == 1.0
+    for m in range(H):
+        for r in range(R):
+            for f in range(F):
+                for t in range(T):
+                    x = inst[m, r, f, t] * max_util - served[m, r, f, t]
+                    offer[f, t] = share[t] * (x if (x > 0.0 or x != x) else 0.0)
+            for t in range(T):
+                total = offer[0, t]
+                for f in range(1, F):
+                    total += offer[f, t]
+                d = demand[m, t]
+                least = total if (total != total or (d == d and total < d)) else d
+                take = ramp[m, t] * least
+                frac[t] = take / (total if total > 0 else 1.0) if total > 0 else 0.0
+            for f in range(F):
+                for t in range(T):
+                    i, sv = inst[m, r, f, t], served[m, r, f, t]
+                    s = 0.0 * (i * max_util) if closed[m] else offer[f, t] * frac[t]
+                    b = sv + s
+                    u = b / (i if i > 0 else 1.0)
+                    u = u if i > 0 else 0.0
+                    p = base[f, t] * decline[m] * (off if u < level else 1.0)
+                    sold[m, r, f, t], busy[m, r, f, t], util[m, r, f, t] = s, b, u
+                    rent[m, r, f, t] = x_rent = sv * p / 1e6
+                    mmcny[m, r, f, t] = x_sales = s * (mprice[t] * decline[m]) / 1e6
+                    revenue[m, r, f, t] = x_rent + x_sales
+                    kw = it_kw[m, r, f, t] if given else i * kw_per_p[f, t]
+                    e = kw * (idle[f] + (1.0 - idle[f]) * u) * pue[f] * hours_k
+                    power[m, r, f, t] = kw * pue[f] / 1000.0
+                    energy[m, r, f, t] = e
+                    cost[m, r, f, t] = e * elec[f] / 1000.0

@@ -1,0 +1,250 @@
+"""Compiled loops (`simulator.jit`) for the sums after a run: each adds in exactly numpy's order.
+
+numpy's order, which these loops copy (the tests check them against numpy on random values):
+- `np.add.reduceat` over a group a[lo:hi] gives a[lo] + pairwise(a[lo+1:hi]), on any axis;
+- `np.add.reduce` over the contiguous last axis gives 0.0 + pairwise(a);
+- `np.add.reduce` over an axis that is not the innermost adds the slices first to last;
+- `seq_sum` adds first to last.
+Here pairwise(a) is numpy's pairwise summation: below 8 values one after the other from 0.0,
+up to 128 in eight running sums, above that the two halves (split at a multiple of 8).
+
+`tenant_sums` is `MonthlyRecord.finish`'s loop: one pass over a type's stored tenant arrays
+(H, R, n) writes demand, unmet and the fixed-point per-entry sums of every month; `bills` is
+`MarketWork._bill_months` for all months of a type. The short sums are written out in the
+loops: a call with array arguments costs more than such a sum.
+
+Every kernel that calls another is in this module: numba's disk cache would not see a change
+in a function of another module that a cached kernel calls.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.jit import kernel
+
+
+@kernel
+def _pairwise_block(a, lo, n):
+    """numpy's pairwise sum of at most 128 values a[lo:lo + n]."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        j = lo + i
+        r0 += a[j]
+        r1 += a[j + 1]
+        r2 += a[j + 2]
+        r3 += a[j + 3]
+        r4 += a[j + 4]
+        r5 += a[j + 5]
+        r6 += a[j + 6]
+        r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@kernel
+def pairwise(a, lo, n):
+    """numpy's pairwise sum of a[lo:lo + n] (1-D float64). Small enough for LLVM to inline:
+    the short sums (the usual case) cost no call."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    if n <= 128:
+        return _pairwise_block(a, lo, n)
+    return _pairwise_tree(a, lo, n)
+
+
+@kernel
+def _pairwise_tree(a, lo, n):
+    """pairwise above 128 values: the halves (split at a multiple of 8) summed in turn,
+    walked with a stack (numba caches no recursion)."""
+    los, ns = np.empty(64, dtype=np.int64), np.empty(64, dtype=np.int64)
+    stage, acc = np.zeros(64, dtype=np.int64), np.empty(64)
+    sp = 0
+    los[0], ns[0] = lo, n
+    while True:
+        k = ns[sp]
+        if k <= 128 or stage[sp] == 2:  # a finished half goes to its parent
+            v = _pairwise_block(a, los[sp], k) if k <= 128 else acc[sp]
+            if sp == 0:
+                return v
+            sp -= 1
+            acc[sp] = v if stage[sp] == 0 else acc[sp] + v
+            stage[sp] += 1
+            continue
+        n2 = k // 2
+        n2 -= n2 % 8
+        first = stage[sp] == 0
+        sp += 1
+        los[sp] = los[sp - 1] if first else los[sp - 1] + n2
+        ns[sp] = n2 if first else k - n2
+        stage[sp] = 0
+
+
+@kernel
+def seq_sum3(a, out):
+    """out (pre, post) = a[:, 0] + a[:, 1] + ... first to last (a (pre, n, post), n >= 2).
+    Slice by slice, so that the additions of a slice are independent (they vectorise)."""
+    pre, n, post = a.shape
+    for i in range(pre):
+        for k in range(post):
+            out[i, k] = a[i, 0, k] + a[i, 1, k]
+    for j in range(2, n):
+        for i in range(pre):
+            for k in range(post):
+                out[i, k] += a[i, j, k]
+
+
+@kernel
+def max0(x):
+    """np.maximum(x, 0.0): x where x > 0 or x is NaN, else +0.0."""
+    if x > 0.0 or x != x:
+        return x
+    return 0.0
+
+
+@kernel
+def fixed(x, scale):
+    """rint(x * scale) as int64 (`record.fixed_total`'s rounding)."""
+    return np.int64(np.rint(x * scale))
+
+
+@kernel
+def tenant_sums(D, S, starts, ends, zero, t, scale, demand, unmet, fx_d, fx_s):
+    """Type t's sums over its tenants of every month, from demand D and served S (H, R, n):
+    demand and unmet into (H, R, T) arrays at t (first to last tenant; unmet 0 in months where
+    `zero`), and per entry (columns starts[g]:ends[g]) the fixed-point sums over replications
+    into fx_d and fx_s (H, G) int64."""
+    H, R, n = D.shape
+    G = starts.size
+    for m in range(H):
+        for g in range(G):
+            fx_d[m, g] = 0
+            fx_s[m, g] = 0
+        for r in range(R):
+            d, s = D[m, r], S[m, r]
+            tot = d[0]
+            short = max0(d[0] - s[0])
+            for i in range(1, n):
+                tot += d[i]
+                short += max0(d[i] - s[i])
+            demand[m, r, t] = tot
+            unmet[m, r, t] = 0.0 if zero[m] else short
+            for g in range(G):  # np.add.reduceat's sums, the short ones written out
+                lo, hi = starts[g], ends[g]
+                sd, ss = d[lo], s[lo]
+                if hi - lo > 1:
+                    if hi - lo <= 8:
+                        rd = rs = 0.0
+                        for i in range(lo + 1, hi):
+                            rd += d[i]
+                            rs += s[i]
+                    elif hi - lo <= 16:  # pairwise of 8 to 15 values, written out
+                        j = lo + 1
+                        rd = ((d[j] + d[j + 1]) + (d[j + 2] + d[j + 3])) + \
+                            ((d[j + 4] + d[j + 5]) + (d[j + 6] + d[j + 7]))
+                        rs = ((s[j] + s[j + 1]) + (s[j + 2] + s[j + 3])) + \
+                            ((s[j + 4] + s[j + 5]) + (s[j + 6] + s[j + 7]))
+                        for i in range(j + 8, hi):
+                            rd += d[i]
+                            rs += s[i]
+                    else:
+                        rd = pairwise(d, lo + 1, hi - lo - 1)
+                        rs = pairwise(s, lo + 1, hi - lo - 1)
+                    sd += rd
+                    ss += rs
+                fx_d[m, g] += fixed(sd, scale)
+                fx_s[m, g] += fixed(ss, scale)
+
+
+@kernel
+def bills(served, starts, ends, pin, facs, t, served_f, util, base, decline, level, off,
+          scale_p, scale_cny, settle_p, settle_cny):
+    """Type t's P-months and rent per entry and facility, summed over replications in fixed
+    point, into settle_p and settle_cny (H, G, F_t) int64, from the tenants' served (H, R, n)
+    (entries: columns starts[g]:ends[g]; pin[g]: local facility index, -1 free, -2 none),
+    served_f and util (H, R, F, T) and the price inputs of `sell_and_price`."""
+    H, R, n = served.shape
+    G, Ft = starts.size, facs.size
+    free = True
+    for g in range(G):
+        if pin[g] != -1:
+            free = False
+    per, left = np.empty(G), np.empty(Ft)
+    for m in range(H):
+        settle_p[m] = 0
+        settle_cny[m] = 0
+        for r in range(R):
+            for g in range(G):  # np.add.reduceat's sums, the short ones written out
+                lo, hi = starts[g], ends[g]
+                v = served[m, r, lo]
+                j = lo + 1
+                if 1 < hi - lo <= 8:
+                    rest = 0.0
+                    for i in range(j, hi):
+                        rest += served[m, r, i]
+                    v += rest
+                elif 8 < hi - lo <= 16:  # pairwise of 8 to 15 values, written out
+                    rest = ((served[m, r, j] + served[m, r, j + 1])
+                            + (served[m, r, j + 2] + served[m, r, j + 3])) + \
+                        ((served[m, r, j + 4] + served[m, r, j + 5])
+                         + (served[m, r, j + 6] + served[m, r, j + 7]))
+                    for i in range(j + 8, hi):
+                        rest += served[m, r, i]
+                    v += rest
+                elif hi - lo > 16:
+                    v += pairwise(served[m, r], j, hi - j)
+                per[g] = v
+            tot = 0.0
+            for k in range(Ft):
+                x = served_f[m, r, facs[k], t]
+                if not free:  # less what the pinned entries took (grid.sum(axis=2))
+                    x -= _pinned_sum(per, pin, k, Ft)
+                left[k] = x if (x > 0.0 or x != x) else 0.0
+                tot += left[k]  # left.sum(axis=2): from 0.0, pairwise (Ft < 8: in turn)
+            if Ft >= 8:
+                tot = 0.0 + pairwise(left, 0, Ft)
+            for k in range(Ft):
+                ratio = left[k] / tot if tot > 0 else 0.0
+                u = util[m, r, facs[k], t]
+                p = base[facs[k], t] * decline[m] * (off if u < level else 1.0)
+                for g in range(G):
+                    if pin[g] == -1:
+                        v = per[g] * ratio
+                    elif pin[g] == k:
+                        v = per[g]
+                    else:
+                        v = 0.0
+                    settle_p[m, g, k] += fixed(v, scale_p)
+                    settle_cny[m, g, k] += fixed(v * p, scale_cny)
+
+
+@kernel
+def _pinned_sum(per, pin, k, Ft):
+    """grid.sum(axis=2) at facility k: the entries pinned there (others 0.0), added first to
+    last where there are several facilities, numpy's pairwise from 0.0 where there is one."""
+    G = per.size
+    if Ft == 1 and G >= 8:
+        col = np.empty(G)
+        for g in range(G):
+            col[g] = per[g] if pin[g] == k else 0.0
+        return 0.0 + pairwise(col, 0, G)
+    acc = per[0] if pin[0] == k else 0.0
+    if Ft == 1:  # pairwise below 8 values: 0.0 + a0 + a1 + ...
+        acc = 0.0 + acc
+    for g in range(1, G):
+        acc += per[g] if pin[g] == k else 0.0
+    return acc
