@@ -103,10 +103,14 @@ class Batch:
         R = mask.shape[0]
         if jit.enabled():
             capw = cap[None] if self.pipe is None else self.pipe.cap[:, pp, self._tt]
-            if out is None:
-                out = np.empty((R, len(self.c.facilities), len(self.c.types)))
-            step_kernels.facility_type_sum(mask, self._k_pairs[0], self._k_pairs[1],
-                                           np.ascontiguousarray(capw), out.reshape(R, FT))
+            found = out if out is not None and out.flags.c_contiguous else np.empty(
+                (R, len(self.c.facilities), len(self.c.types)))
+            step_kernels.facility_type_sum(np.ascontiguousarray(mask), self._k_pairs[0],
+                                           self._k_pairs[1], np.ascontiguousarray(capw),
+                                           found.reshape(R, FT))
+            if out is None or out is found:
+                return found
+            out[...] = found
             return out
         idx = (np.arange(R)[:, None] * FT + ft[None, :]).ravel()
         w = mask[:, pp] * (cap if self.pipe is None else self.pipe.cap[:, pp, self._tt])

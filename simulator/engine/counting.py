@@ -129,15 +129,23 @@ def it_kw(c, online: np.ndarray) -> np.ndarray:
 def record_month(rec, c, m: int, online: np.ndarray) -> None:
     """Store month m's capacity at each precision (and IT power, where phases give it)."""
     if jit.enabled():  # the same sums compiled, written where the record keeps them
-        on = np.asarray(online, dtype=np.float64)
-        first = c.facility_first_phase.astype(np.int64)
-        step_kernels.segment_sum(on, np.ascontiguousarray(c.counting.phase_precision), first, rec.precision_p[:, m])
+        on = np.ascontiguousarray(online, dtype=np.float64)
+        _segment_sum(on, c.counting.phase_precision, c, rec.precision_p[:, m])
         if rec.it_kw is not None:
-            step_kernels.segment_sum(on, np.ascontiguousarray(c.counting.phase_kw), first, rec.it_kw[:, m])
+            _segment_sum(on, c.counting.phase_kw, c, rec.it_kw[:, m])
         return
     rec.precision_p[:, m] = installed_by_precision(c, online)
     if rec.it_kw is not None:
         rec.it_kw[:, m] = it_kw(c, online)
+
+
+def _segment_sum(on: np.ndarray, table: np.ndarray, c, out: np.ndarray) -> None:
+    """out (R, F, K) = the sums by facility of on (R, P) x table (P, K), by the kernel."""
+    found = out if out.flags.c_contiguous else np.empty(out.shape)
+    step_kernels.segment_sum(on, np.ascontiguousarray(table, dtype=np.float64),
+                             c.facility_first_phase.astype(np.int64), found)
+    if found is not out:
+        out[...] = found
 
 
 def rule_series(r, rule: Rule) -> np.ndarray:
