@@ -16,10 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator import jit
+from simulator import jit, scenario_from_dict
 from simulator.engine.allocation import Allocator
 from simulator.engine.arrays import compile_scenario
 from simulator.engine.processes import simulate_batch
+from simulator.scenario.hardware import dump
 from simulator.scenario.load import load_scenario
 from tests.engine.test_fast_paths import same_bits
 from tests.engine.test_invariants import quiet, scenarios
@@ -61,6 +62,18 @@ def test_shipped_scenarios_give_the_same_bits_with_the_kernels(name):
     c = compile_scenario(load_scenario(SCENARIOS / f"{name}.yaml"))
     assert _differ(c, 9, range(24)) == []
     assert _differ(c, 9, [5]) == []  # one replication: numpy's arrays are laid out otherwise
+
+
+@pytest.mark.parametrize("policy", ["priority", "proportional"])
+def test_serving_across_many_tenants_gives_the_same_bits_with_the_kernels(policy):
+    # 21 and 23 tenants of a type: serving's sums over tenants follow numpy's layouts
+    d = dump(load_scenario(SCENARIOS / "dianjun-baseline.yaml"), exclude_none=True)
+    hpc, ai, general, throughput = d["compute_types"]
+    d["compute_types"][hpc]["serves"] = {ai: 2.0, general: 0.5}
+    d["compute_types"][throughput]["serves"] = {ai: 1.0}
+    d["scheduling"]["policy"] = policy
+    c = compile_scenario(scenario_from_dict(d))
+    assert _differ(c, 3, range(30)) == [] and _differ(c, 3, [2]) == []
 
 
 GENERATED = settings(max_examples=40, deadline=None)
