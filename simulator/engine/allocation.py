@@ -45,7 +45,7 @@ class Allocator:
         self.stage_pinned = _Share(self.pin, rank[:, self.pinned], facilities, policy)
         self.stage_free = _Share(np.zeros(self.free.size, dtype=np.intp), rank[:, self.free], 1,
                                  policy)
-        # the same as int64 arrays for `allocation_kernels.allocate_row`
+        # the same as int64 arrays for `allocation_kernels.allocate_rows`
         self.k_pinned, self.k_free = self.pinned.astype(np.int64), self.free.astype(np.int64)
         self.k_pin = self.pin.astype(np.int64)
 

@@ -1,10 +1,12 @@
-"""The allocation of one replication's month as compiled loops (numba through `simulator.jit`).
+"""The allocation of a type's month as compiled loops (numba through `simulator.jit`).
 
-`allocate_row` does for one row what `allocation.Allocator` does for a batch: the same
+`allocate_rows` does what `allocation.Allocator` does for a batch, row by row: the same
 operations on the same values in the same order, so both give the same bits. That includes
-numpy's own orders: a sum along a row (`ndarray.sum`) is numpy's pairwise sum (`pw_sum`),
-`np.bincount` and `np.cumsum` add first to last from 0.0, and np.minimum / np.maximum keep
-NaN (`nmin`, `nmax`). Only called when `jit.enabled()`; the numpy path is `allocation.py`.
+numpy's own orders, which depend on how its arrays are laid out: a sum along a C-ordered row
+is numpy's pairwise sum (`pw_sum`), along a column-major (fancy-indexed) array of more than
+one row it adds first to last (`row_sums`); `np.bincount` and `np.cumsum` add first to last
+from 0.0; np.minimum / np.maximum keep NaN (`nmin`, `nmax`). Only called when
+`jit.enabled()`; the numpy path is `allocation.py`.
 """
 
 from __future__ import annotations
