@@ -108,8 +108,8 @@ def nmax(a, b):
 
 
 @kernel
-def row_sums(a, n, seq, out):
-    """`a[:, :n].sum(axis=1)` into out (R,): first to last when the numpy path's array is laid
+def row_sums(a, n, seq, out, col):
+    """`a[:, :n].sum(axis=1)` into out[:, col] (R,): first to last when the numpy path's array is laid
     out column by column (`seq`: a fancy-indexed (R > 1, n) array), else numpy's pairwise sum
     (first to last too below 8 values). Written out here, not called per row: a call with
     arrays costs more than the sum."""
@@ -137,8 +137,8 @@ def row_sums(a, n, seq, out):
                 res += a[r, i]
                 i += 1
         else:
-            res = _pw_long(a[r], 0, n)
-        out[r] = res
+            res = pw_sum(a[r], 0, n)
+        out[r, col] = res
 
 
 @kernel
@@ -150,7 +150,7 @@ def _group_totals(d, idx, grp, groups, seq, sel, totals):
         for r in range(R):
             for i in range(n):
                 sel[r, i] = d[r, idx[i]]
-        row_sums(sel, n, seq, totals[:, 0])
+        row_sums(sel, n, seq, totals, 0)
         return
     for r in range(R):
         for g in range(groups):
@@ -160,12 +160,12 @@ def _group_totals(d, idx, grp, groups, seq, sel, totals):
 
 
 @kernel
-def _share(cap, groups, d, idx, grp, order, prop, seq, out, totals, sel):
+def _share(cap, d, idx, grp, order, prop, seq, out, totals, sel):
     """`allocation._Share` for every row r: serve d[r, idx[i]] (group grp[i], i < len(idx))
-    from the capacity cap[r, g] of each of `groups` groups, in rank order order[r] (priority) or
-    by the same fraction (proportional); granted into out[r, i] [P].
+    from the capacity cap[r, g] of each of its groups (R, G), in rank order order[r] (priority)
+    or by the same fraction (proportional); granted into out[r, i] [P].
     totals, sel: scratch (R, >= groups), (R, >= n)."""
-    R, n = d.shape[0], idx.size
+    R, n, groups = d.shape[0], idx.size, cap.shape[1]
     if n == 0:
         return
     if prop or groups > 1:
@@ -213,19 +213,21 @@ def allocate_rows(u, dm, pinned, pin_of, free, order_pin, order_free, prop, srv,
     seq = R > 1
     m = max(n, F) + 1
     gf, left, sel, totals = np.empty((R, n)), np.empty((R, F)), np.empty((R, m)), np.empty((R, m))
-    pool, total = np.empty(R), np.empty(R)
+    pool, total = np.empty((R, 1)), np.empty((R, 1))
+    # (flags and sizes are passed as runtime values: a literal would compile a callee again)
+    by_row = R < 0  # False: C-ordered rows, summed pairwise
     if pinned.size == 0:  # Allocator._free_only
-        row_sums(u, F, seq, pool)
-        _share(pool.reshape(R, 1), 1, dm, free, pin_of, order_free, prop, seq, gf, totals, sel)
-        row_sums(gf, n, seq and prop, total)
+        row_sums(u, F, seq, pool, 0)
+        _share(pool, dm, free, pin_of, order_free, prop, seq, gf, totals, sel)
+        row_sums(gf, n, seq and prop, total, 0)
         for r in range(R):
             for f in range(F):
-                spread = u[r, f] / pool[r] if pool[r] > 0 else 0.0
-                byf[r, f] = 0.0 + nmin(total[r] * spread, u[r, f])
+                spread = u[r, f] / pool[r, 0] if pool[r, 0] > 0 else 0.0
+                byf[r, f] = 0.0 + nmin(total[r, 0] * spread, u[r, f])
             for i in range(n):
                 srv[r, i] = gf[r, i]
         return
-    _share(u, F, dm, pinned, pin_of, order_pin, prop, seq, gf, totals, sel)
+    _share(u, dm, pinned, pin_of, order_pin, prop, seq, gf, totals, sel)
     _group_totals(gf, np.arange(pinned.size), pin_of, F, seq and prop, sel, totals)
     for r in range(R):
         for i in range(n):
@@ -237,12 +239,12 @@ def allocate_rows(u, dm, pinned, pin_of, free, order_pin, order_free, prop, srv,
             left[r, f] = u[r, f] - byf[r, f]
     if free.size == 0:
         return
-    row_sums(left, F, False, pool)
-    _share(pool.reshape(R, 1), 1, dm, free, pin_of, order_free, prop, seq, gf, totals, sel)
-    row_sums(gf, free.size, seq and prop, total)
+    row_sums(left, F, by_row, pool, 0)
+    _share(pool, dm, free, pin_of, order_free, prop, seq, gf, totals, sel)
+    row_sums(gf, free.size, seq and prop, total, 0)
     for r in range(R):
         for i in range(free.size):
             srv[r, free[i]] = gf[r, i]
         for f in range(F):
-            spread = left[r, f] / pool[r] if pool[r] > 0 else 0.0
-            byf[r, f] = byf[r, f] + nmin(total[r] * spread, left[r, f])
+            spread = left[r, f] / pool[r, 0] if pool[r, 0] > 0 else 0.0
+            byf[r, f] = byf[r, f] + nmin(total[r, 0] * spread, left[r, f])
