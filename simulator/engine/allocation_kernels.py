@@ -109,10 +109,10 @@ def nmax(a, b):
 
 @kernel
 def row_sums(a, n, seq, out, col):
-    """`a[:, :n].sum(axis=1)` into out[:, col] (R,): first to last when the numpy path's array is laid
-    out column by column (`seq`: a fancy-indexed (R > 1, n) array), else numpy's pairwise sum
-    (first to last too below 8 values). Written out here, not called per row: a call with
-    arrays costs more than the sum."""
+    """`a[:, :n].sum(axis=1)` into out[:, col] (R,): first to last when the numpy path's array
+    is laid out column by column (`seq`: a fancy-indexed (R > 1, n) array), else numpy's
+    pairwise sum (first to last too below 8 values). Written out here, not called per row: a
+    call with arrays costs more than the sum."""
     for r in range(a.shape[0]):
         if seq or n < 8:
             res = -0.0

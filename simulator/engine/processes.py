@@ -5,6 +5,8 @@ arrays shaped (R, ...); each actor (phase, tenant, event) is one SimPy process t
 month at which it changes in any replication, and one scheduler process allocates every month
 for the whole batch. Within a month the order is fixed: phases change state (m + 0.0), shocks
 hit (m + 0.1, in the scenario's order), tenants sign (m + 0.2), the platform allocates and records (m + 0.5).
+With numba (`simulator.jit`) the month's step runs through the kernels of `step_kernels`, which
+write into the record directly and give the same bits as the numpy path kept in `step`.
 """
 
 from __future__ import annotations
