@@ -143,7 +143,7 @@ def _segment_sum(on: np.ndarray, table: np.ndarray, c, out: np.ndarray) -> None:
     """out (R, F, K) = the sums by facility of on (R, P) x table (P, K), by the kernel."""
     found = out if out.flags.c_contiguous else np.empty(out.shape)
     step_kernels.segment_sum(on, np.ascontiguousarray(table, dtype=np.float64),
-                             c.facility_first_phase.astype(np.int64), found)
+                             c.facility_first_phase.astype(np.int64, copy=False), found)
     if found is not out:
         out[...] = found
 

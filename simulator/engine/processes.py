@@ -180,7 +180,10 @@ def _step_compiled(b: Batch, m: int) -> None:
 
 def _triggers(b: Batch, m: int, installed: np.ndarray, served_f: np.ndarray) -> None:
     c = b.c
-    for p in np.flatnonzero(c.phase_trigger[:, 0] > 0):
+    phases = b.__dict__.get("_triggered")  # the phases with `start_when`, found once a batch
+    if phases is None:
+        phases = b.__dict__["_triggered"] = np.flatnonzero(c.phase_trigger[:, 0] > 0)
+    for p in phases:
         level, months = c.phase_trigger[p]
         f = c.phase_facility[p]
         types = c.phase_capacity[p] > 0
