@@ -216,16 +216,14 @@ def allocate_rows(u, dm, pinned, pin_of, free, order_pin, order_free, prop, srv,
     pool, total = np.empty((R, 1)), np.empty((R, 1))
     # (flags and sizes are passed as runtime values: a literal would compile a callee again)
     by_row = R < 0  # False: C-ordered rows, summed pairwise
-    if pinned.size == 0:  # Allocator._free_only
+    if pinned.size == 0:  # Allocator._free_only (free is every column, in order)
         row_sums(u, F, seq, pool, 0)
-        _share(pool, dm, free, pin_of, order_free, prop, seq, gf, totals, sel)
-        row_sums(gf, n, seq and prop, total, 0)
+        _share(pool, dm, free, pin_of, order_free, prop, seq, srv, totals, sel)
+        row_sums(srv, n, seq and prop, total, 0)
         for r in range(R):
             for f in range(F):
                 spread = u[r, f] / pool[r, 0] if pool[r, 0] > 0 else 0.0
                 byf[r, f] = 0.0 + nmin(total[r, 0] * spread, u[r, f])
-            for i in range(n):
-                srv[r, i] = gf[r, i]
         return
     _share(u, dm, pinned, pin_of, order_pin, prop, seq, gf, totals, sel)
     _group_totals(gf, np.arange(pinned.size), pin_of, F, seq and prop, sel, totals)

@@ -85,13 +85,15 @@ def type_month(m, t, cols, base, facs, sv, inst, mu, factor, pinned, pin_of, fre
     bought outside into spill_out[m, :, t] (when `spill`), short (R, N) raised."""
     R, n, nf, ns = factor.shape[0], cols.size, facs.size, sv.size
     Dm, Sm = D[m], S[m]
+    whole = has_alloc and ns == n  # every tenant can be served: the allocation writes S[m]
     for r in range(R):
         for j in range(n):
             Dm[r, j] = factor[r, cols[j]] * base[j]
-            Sm[r, j] = 0.0
+            if not whole:
+                Sm[r, j] = 0.0
     if has_alloc:
         u, dm = np.empty((R, nf)), np.empty((R, ns))
-        srv, byf = np.empty((R, ns)), np.empty((R, nf))
+        srv, byf = Sm if whole else np.empty((R, ns)), np.empty((R, nf))
         for r in range(R):
             for f in range(nf):
                 u[r, f] = nmax(inst[r, facs[f], t] * mu, 0.0)
@@ -99,7 +101,7 @@ def type_month(m, t, cols, base, facs, sv, inst, mu, factor, pinned, pin_of, fre
                 dm[r, i] = nmax(Dm[r, sv[i]], 0.0)
         allocate_rows(u, dm, pinned, pin_of, free, order_pin, order_free, prop, srv, byf)
     for r in range(R):
-        if has_alloc:
+        if has_alloc and not whole:
             for i in range(ns):
                 Sm[r, sv[i]] = srv[r, i]
         for f in range(nf):
