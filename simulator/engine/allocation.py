@@ -45,6 +45,9 @@ class Allocator:
         self.stage_pinned = _Share(self.pin, rank[:, self.pinned], facilities, policy)
         self.stage_free = _Share(np.zeros(self.free.size, dtype=np.intp), rank[:, self.free], 1,
                                  policy)
+        # the same as int64 arrays for `allocation_kernels.allocate_rows`
+        self.k_pinned, self.k_free = self.pinned.astype(np.int64), self.free.astype(np.int64)
+        self.k_pin = self.pin.astype(np.int64)
 
     def __call__(self, usable: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         usable = np.maximum(usable, 0.0)
@@ -85,11 +88,13 @@ class _Share:
     def __init__(self, group: np.ndarray, rank: np.ndarray, G: int, policy: str):
         R, N = rank.shape
         self.group, self.G, self.policy, self.N = group, G, policy, N
+        self.order = np.zeros((R, 0), dtype=np.int64)  # rank order of each row (priority)
         if policy == "priority" and N:
             # sort each row by (group, rank): groups become contiguous runs in rank order
             span = float(rank.max()) - float(rank.min()) + 1.0
             key = group[None, :] * span + (rank - rank.min())
             order = np.argsort(key, axis=1, kind="stable")
+            self.order = np.ascontiguousarray(order, dtype=np.int64)  # for the kernels
             self.flat = (np.arange(R)[:, None] * N + order).ravel()
             self.rows = np.arange(R)[:, None]
             self.sorted_group = group[order]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from simulator import jit
+from simulator.engine import step_kernels
 from simulator.engine.allocation import Allocator
 from simulator.engine.arrays import NEVER, Compiled
 from simulator.engine.draws import triangular, uniform_month, uniforms
@@ -88,19 +90,36 @@ class Batch:
         self.per_type = [_TypeWork.build(c, t, self.rank) for t in range(T)]
         pp, tt = np.nonzero(c.phase_capacity)
         self._pairs = (pp, c.phase_facility[pp] * T + tt, c.phase_capacity[pp, tt], F * T)
+        self._k_pairs = (pp.astype(np.int64), self._pairs[1].astype(np.int64))
         self.rec = MonthlyRecord.empty(c, R)
         self._tt = tt
         if c.pipeline is not None:
             self.pipe = PipelineState(self, keys)
 
-    def by_facility_type(self, mask: np.ndarray) -> np.ndarray:
-        """Capacity of the phases where mask (R, P) holds, by facility and type (R, F, T) [P]."""
+    def by_facility_type(self, mask: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Capacity of the phases where mask (R, P) holds, by facility and type (R, F, T) [P]
+        (into `out`, C-contiguous, when given)."""
         pp, ft, cap, FT = self._pairs
         R = mask.shape[0]
+        if jit.enabled():
+            capw = cap[None] if self.pipe is None else self.pipe.cap[:, pp, self._tt]
+            found = out if out is not None and out.flags.c_contiguous else np.empty(
+                (R, len(self.c.facilities), len(self.c.types)))
+            step_kernels.facility_type_sum(np.ascontiguousarray(mask), self._k_pairs[0],
+                                           self._k_pairs[1], np.ascontiguousarray(capw),
+                                           found.reshape(R, FT))
+            if out is None or out is found:
+                return found
+            out[...] = found
+            return out
         idx = (np.arange(R)[:, None] * FT + ft[None, :]).ravel()
         w = mask[:, pp] * (cap if self.pipe is None else self.pipe.cap[:, pp, self._tt])
-        out = np.bincount(idx, weights=w.ravel(), minlength=R * FT)
-        return out.reshape(R, len(self.c.facilities), len(self.c.types))
+        found = np.bincount(idx, weights=w.ravel(), minlength=R * FT)
+        found = found.reshape(R, len(self.c.facilities), len(self.c.types))
+        if out is None:
+            return found
+        out[...] = found
+        return out
 
     # ---------------------------------------------------------------- phase bookkeeping
     def _set_retire(self, reps, phases) -> None:
@@ -171,7 +190,7 @@ class _TypeWork:
     is offered nowhere, or the tenant is pinned to a facility without it) get nothing.
     """
 
-    __slots__ = ("cols", "facs", "base", "allocator", "served_cols", "entries", "starts")
+    __slots__ = ("cols", "facs", "base", "allocator", "served_cols", "entries", "starts", "k")
 
     @classmethod
     def build(cls, c: Compiled, t: int, rank: np.ndarray) -> "_TypeWork | None":
@@ -191,7 +210,30 @@ class _TypeWork:
         entry = c.tenant_entry[cols]
         w.starts = np.flatnonzero(np.r_[True, np.diff(entry) != 0])
         w.entries = entry[w.starts]
+        w.k = w._kernel_arrays(c, rank.shape[0])
         return w
+
+    def _kernel_arrays(self, c: Compiled, R: int) -> tuple:
+        """The arguments of `step_kernels.type_month` that do not change month to month:
+        cols, base, facs, servable, pinned, pin, free, rank orders, allocates, proportional."""
+        a, i64 = self.allocator, np.int64
+        if a is None:
+            none, rows = np.zeros(0, dtype=i64), np.zeros((R, 0), dtype=i64)
+            alloc = (none, none, none, rows, rows)
+        else:
+            alloc = (a.k_pinned, a.k_pin, a.k_free, a.stage_pinned.order, a.stage_free.order)
+        return (self.cols.astype(i64), np.ascontiguousarray(self.base, dtype=float),
+                self.facs.astype(i64), self.served_cols.astype(i64)) + alloc + (
+                    a is not None, c.policy == "proportional")
+
+    def as_numpy_lays_out(self, demand: np.ndarray, served: np.ndarray) -> tuple:
+        """Copies of a month's demand and served (R, n) [P] laid out as `allocate` and the numpy
+        step leave them (fancy-indexed columns are column-major), for `serving`, whose sums over
+        tenants follow the layout (first to last by column, pairwise by row)."""
+        a = self.allocator
+        by_column = (a is None or self.served_cols.size < self.cols.size
+                     or (not a.pinned.size and a.policy == "proportional"))
+        return np.asfortranarray(demand), np.asfortranarray(served) if by_column else served.copy()
 
     def allocate(self, usable: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Served per tenant (R, n) and by facility (R, n_facilities)."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator import jit
+from simulator.engine import step_kernels
 from simulator.engine.pipeline import with_pipeline
 from simulator.engine.record import seq_sum
 from simulator.scenario.hardware import TFLOPS_PER_P, catalogue, pool_precision, unit_peak, uses_counting
@@ -126,9 +128,24 @@ def it_kw(c, online: np.ndarray) -> np.ndarray:
 
 def record_month(rec, c, m: int, online: np.ndarray) -> None:
     """Store month m's capacity at each precision (and IT power, where phases give it)."""
+    if jit.enabled():  # the same sums compiled, written where the record keeps them
+        on = np.ascontiguousarray(online, dtype=np.float64)
+        _segment_sum(on, c.counting.phase_precision, c, rec.precision_p[:, m])
+        if rec.it_kw is not None:
+            _segment_sum(on, c.counting.phase_kw, c, rec.it_kw[:, m])
+        return
     rec.precision_p[:, m] = installed_by_precision(c, online)
     if rec.it_kw is not None:
         rec.it_kw[:, m] = it_kw(c, online)
+
+
+def _segment_sum(on: np.ndarray, table: np.ndarray, c, out: np.ndarray) -> None:
+    """out (R, F, K) = the sums by facility of on (R, P) x table (P, K), by the kernel."""
+    found = out if out.flags.c_contiguous else np.empty(out.shape)
+    step_kernels.segment_sum(on, np.ascontiguousarray(table, dtype=np.float64),
+                             c.facility_first_phase.astype(np.int64, copy=False), found)
+    if found is not out:
+        out[...] = found
 
 
 def rule_series(r, rule: Rule) -> np.ndarray:

@@ -5,6 +5,8 @@ arrays shaped (R, ...); each actor (phase, tenant, event) is one SimPy process t
 month at which it changes in any replication, and one scheduler process allocates every month
 for the whole batch. Within a month the order is fixed: phases change state (m + 0.0), shocks
 hit (m + 0.1, in the scenario's order), tenants sign (m + 0.2), the platform allocates and records (m + 0.5).
+With numba (`simulator.jit`) the month's step runs through the kernels of `step_kernels`, which
+write into the record directly and give the same bits as the numpy path kept in `step`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from simulator.engine import counting
+from simulator import jit
+from simulator.engine import counting, step_kernels
 from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.engine.batch import Batch
 from simulator.engine.draws import replication_keys
@@ -75,6 +78,9 @@ def scheduler_process(env: simpy.Environment, b: Batch):
 
 def step(b: Batch, m: int) -> None:
     """One month of the platform for the whole batch: allocate, record, churn, triggers."""
+    if jit.enabled():
+        _step_compiled(b, m)
+        return
     c, res = b.c, b.rec
     online = (b.online <= m) & (m < b.retire)  # (R, P)
     installed = b.by_facility_type(online)  # (R, F, T)
@@ -118,9 +124,66 @@ def step(b: Batch, m: int) -> None:
     _triggers(b, m, installed, served_f)
 
 
+class _Buffers:
+    """What the compiled step reuses every month of a batch: the growth columns' sign months
+    and log growth (R, G), and scratch for the demand factor, live and short (R, N)."""
+
+    def __init__(self, b: Batch):
+        R, N = b.signed_at.shape
+        g = np.flatnonzero(b.log_growth != 0.0)
+        self.gidx = np.full(N, -1, dtype=np.int64)
+        self.gidx[g] = np.arange(g.size)
+        self.signed_g = np.ascontiguousarray(b.signed_at[:, g])
+        self.log_growth_g = b.log_growth[g]
+        self.factor, self.live = np.empty((R, N)), np.empty((R, N), dtype=bool)
+        self.short = np.empty((R, N), dtype=bool)
+        self.thr = max(b.c.leave_threshold, 1e-9)
+        mk = getattr(b, "market", None)
+        self.spill_out = mk.spillover_p.swapaxes(0, 1) if mk is not None else np.zeros((1, 1, 1))
+
+
+def _step_compiled(b: Batch, m: int) -> None:
+    """`step` through the kernels of `step_kernels` (the same bits): month m's arrays are
+    written where the record keeps them, with no temporaries of the batch's size."""
+    c, res = b.c, b.rec
+    k = b.__dict__.get("_buffers") or b.__dict__.setdefault("_buffers", _Buffers(b))
+    online = (b.online <= m) & (m < b.retire)  # (R, P)
+    installed = b.by_facility_type(online, out=res.capacity_p[:, m])  # (R, F, T)
+    if b.pipe is not None:
+        b.pipe.record(b, m, online)
+        b.pipe.record_counting(res, c, m, online)
+    else:
+        counting.record_month(res, c, m, online)
+    with np.errstate(invalid="ignore", over="ignore"):
+        ex = np.exp((m - k.signed_g) * k.log_growth_g)
+    step_kernels.tenant_factor(m, b.signed, b.left_at, c.tenant_until, b.signed_at, b.inv_ramp,
+                               b.any_ramp, ex, k.gidx, k.factor, k.live)
+    k.short[:] = False
+    served_f = res.served_p[:, m]  # (R, F, T), written by the kernels
+    mk = getattr(b, "market", None)
+    for t, ty in enumerate(b.per_type):
+        if ty is None:
+            continue
+        spilled = mk.spec.spill[m, t] if mk is not None else False
+        D, S = res.tenant_arrays(t, ty)
+        step_kernels.type_month(m, t, *ty.k[:4], installed, c.max_utilization, k.factor,
+                                *ty.k[4:], k.thr, bool(spilled), k.spill_out, D, S, served_f,
+                                k.short)
+        res.spilled[m, t] = spilled
+        res.last[t] = (D[m], S[m]) if not c.counting.serves else ty.as_numpy_lays_out(D[m], S[m])
+    if c.counting.serves:
+        serve_across(b, m, installed, served_f, k.short)
+    if c.leave_after:
+        step_kernels.leave_update(m, k.short, k.live, b.short_run, b.left_at, c.leave_after)
+    _triggers(b, m, installed, served_f)
+
+
 def _triggers(b: Batch, m: int, installed: np.ndarray, served_f: np.ndarray) -> None:
     c = b.c
-    for p in np.flatnonzero(c.phase_trigger[:, 0] > 0):
+    phases = b.__dict__.get("_triggered")  # the phases with `start_when`, found once a batch
+    if phases is None:
+        phases = b.__dict__["_triggered"] = np.flatnonzero(c.phase_trigger[:, 0] > 0)
+    for p in phases:
         level, months = c.phase_trigger[p]
         f = c.phase_facility[p]
         types = c.phase_capacity[p] > 0

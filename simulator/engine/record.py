@@ -145,15 +145,21 @@ class MonthlyRecord:
         """Store month m of type t: tenant demand and served (R, n_t) [P], and whether its
         shortfall was bought outside (`spilled`: then it is not unmet). The sums over tenants
         are taken once for all months, in `finish`."""
-        if t not in self.tenant_dem:
-            H, R = self.demand_p.shape[1], self.demand_p.shape[0]
-            self.tenant_dem[t] = np.empty((H, R, demand.shape[1]))
-            self.tenant_srv[t] = np.empty((H, R, demand.shape[1]))
-            self.works[t] = work
-        self.tenant_dem[t][m] = demand
-        self.tenant_srv[t][m] = served
+        D, S = self.tenant_arrays(t, work)
+        D[m] = demand
+        S[m] = served
         self.spilled[m, t] = spilled
         self.last[t] = (demand, served)
+
+    def tenant_arrays(self, t: int, work) -> tuple[np.ndarray, np.ndarray]:
+        """Type t's stored tenant demand and served of every month, (H, R, n_t) each [P]
+        (made on first use; the compiled step writes month m's rows in place)."""
+        if t not in self.tenant_dem:
+            H, R = self.demand_p.shape[1], self.demand_p.shape[0]
+            self.tenant_dem[t] = np.empty((H, R, work.cols.size))
+            self.tenant_srv[t] = np.empty((H, R, work.cols.size))
+            self.works[t] = work
+        return self.tenant_dem[t], self.tenant_srv[t]
 
     def serve_other(self, m: int, u: int, served: np.ndarray) -> None:
         """Type u's tenants were also served by other pools in month m: served (R, n_u) [P]
