@@ -48,7 +48,10 @@ def _arrays(obj, prefix: str = "") -> dict:
 
 def _differ(c, seed: int, reps) -> list[str]:
     """Names of the result arrays in which the kernels and the numpy path differ."""
-    fast = _arrays(simulate_batch(c, seed, reps))
+    # the market's `economics` is the compiled pass's hand-over to RunResult (power, energy,
+    # cost, revenue), which the numpy path computes there instead: compared as the result's own
+    fast = {k: v for k, v in _arrays(simulate_batch(c, seed, reps)).items()
+            if not k.startswith("market.economics.")}
     with jit.disabled():
         slow = _arrays(simulate_batch(c, seed, reps))
     assert fast.keys() == slow.keys()
