@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator import jit
 from simulator.engine import counting
 from simulator.engine.arrays import Compiled
 from simulator.engine.run_result import RunResult, seq_sum
 from simulator.errors import SimulationError
+from simulator.ensemble import kernels
 from simulator.ensemble.pipeline_tables import pipeline_columns, pipeline_rows
 from simulator.ensemble.summary import Summary
 
@@ -99,31 +101,64 @@ def monthly_cube(r: RunResult) -> np.ndarray:
               "utilization": r.utilization, "power_mw": r.power_mw,
               "energy_mwh": r.energy_mwh, "energy_cost_mcny": r.energy_cost_mcny,
               "revenue_mcny": r.revenue_mcny}
-    per_t = {name: r.type_sum(name) if hasattr(r, name) else seq_sum(a, 2)
-             for name, a in per_ft.items() if name != "utilization"}
+    if r.market is not None:
+        per_ft["market_p"] = r.market.market_p
+    rows = monthly_rows(c)
+    cube = np.empty((len(rows), H, R), dtype=np.float32)
+    if jit.enabled():  # the rows by facility and type and their sums, one pass per array
+        per_t, done = _kernel_rows(cube, rows, c, per_ft)
+        sums = r.__dict__.setdefault("_type_sums", {})  # RunResult.type_sum's: the same bits
+        sums.update({k: v for k, v in per_t.items() if hasattr(r, k) and k not in sums})
+        busy = per_t["served_p"] if r.market is None else kernels.cube_rows(
+            r.busy_p, *_no_rows(c), cube)
+    else:
+        per_t = {name: r.type_sum(name) if hasattr(r, name) else seq_sum(a, 2)
+                 for name, a in per_ft.items() if name != "utilization"}
+        done = frozenset()
+        busy = per_t["served_p"] if r.market is None else seq_sum(r.busy_p, 2)  # + sold outside
     with np.errstate(invalid="ignore", divide="ignore"):
         tcap = per_t["capacity_p"]
-        busy = per_t["served_p"] if r.market is None else seq_sum(r.busy_p, 2)  # + sold outside
         per_t["utilization"] = np.where(tcap > 0, busy / np.where(tcap > 0, tcap, 1.0), 0.0)
     per_t["demand_p"], per_t["unmet_p"] = r.demand_p, r.unmet_p
     if r.market is not None:
-        per_ft["market_p"] = r.market.market_p
-        per_t["market_p"] = seq_sum(r.market.market_p, 2)
         per_t["spillover_p"] = r.market.spillover_p
     total = {name: seq_sum(per_t[name], 2) for name in TOTAL_METRICS[:4]}
     total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
-    rows = monthly_rows(c)
-    cube = np.empty((len(rows), H, R), dtype=np.float32)
     extra = {**counting.monthly_series(r), **pipeline_columns(r, per_t["capacity_p"])}
-    _fill(cube, rows, c, per_ft, per_t, total, extra)
+    _fill(cube, rows, c, per_ft, per_t, total, extra, done)
     return cube
 
 
+def _no_rows(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    F, T = len(c.facilities), len(c.types)
+    return np.full((F, T), -1), np.full(T, -1)
+
+
+def _kernel_rows(cube: np.ndarray, rows, c: Compiled, per_ft: dict) -> tuple[dict, set]:
+    """Write the rows of the (R, H, F, T) arrays `per_ft` by facility and type, and by type
+    (their sums over the facilities; not for utilization), with `kernels.cube_rows`: (those
+    sums by name (R, H, T), the cube rows written)."""
+    index = {k: q for q, k in enumerate(rows)}
+    per_t, done = {}, set()
+    for name, a in per_ft.items():
+        qft = np.array([[index.get((name, typ, fac), -1) for typ in c.types]
+                        for fac in c.facilities], dtype=np.int64).reshape(a.shape[2:])
+        summed = name != "utilization"
+        qt = np.array([index.get((name, typ, "all"), -1) if summed else -1 for typ in c.types],
+                      dtype=np.int64)
+        out = kernels.cube_rows(a, qft, qt, cube, summed)
+        if summed:
+            per_t[name] = out
+        done.update(qft[qft >= 0].tolist(), qt[qt >= 0].tolist())
+    return per_t, done
+
+
 def _fill(cube: np.ndarray, rows, c: Compiled, per_ft: dict, per_t: dict, total: dict,
-          extra: dict) -> None:
+          extra: dict, done=frozenset()) -> None:
     """Write each row's (R, H) values into cube[q] (H, R) float32: the rows taken from one
     (R, H, F, T), (R, H, T) or (R, H) array together, one transposing copy per array (the same
-    values as row by row: float64 rounded once to float32)."""
+    values as row by row: float64 rounded once to float32); rows `done` are already written
+    (unless `extra` has them)."""
     tix = {t: i for i, t in enumerate(c.types)}
     fix = {f: i for i, f in enumerate(c.facilities)}
     T = len(c.types)
@@ -131,6 +166,8 @@ def _fill(cube: np.ndarray, rows, c: Compiled, per_ft: dict, per_t: dict, total:
     for q, (metric, typ, fac) in enumerate(rows):
         if (metric, typ, fac) in extra:
             cube[q] = extra[(metric, typ, fac)].T
+            continue
+        if q in done:
             continue
         if typ == "all":
             key, k = ("total", metric), 0
