@@ -132,3 +132,46 @@ def float32_hist(values: np.ndarray, bits: int):
     x = values[vary]
     x.sort(axis=1)
     return (vary, x) + _float32_hist(values, same, x, bits)
+
+
+@jit.kernel
+def _fixed_sum(a, scale, out):  # pragma: no cover (compiled)
+    """out[h, f, t] = sum over r of int(rint(a[h, r, f, t] * scale)) (integers: any order)."""
+    H, R, F, T = a.shape
+    for h in range(H):
+        for r in range(R):
+            for f in range(F):
+                for t in range(T):
+                    out[h, f, t] += np.int64(np.rint(a[h, r, f, t] * scale))
+
+
+def fixed_sum(a: np.ndarray, scale: float) -> np.ndarray:
+    """np.rint(a * scale).astype(np.int64).sum(axis=0) of an (R, H, F, T) array (H, F, T)."""
+    hr = np.asarray(a, dtype=np.float64).transpose(1, 0, 2, 3)
+    out = np.zeros((hr.shape[0],) + hr.shape[2:], dtype=np.int64)
+    _fixed_sum(hr, float(scale), out)
+    return out
+
+
+@jit.kernel
+def _cumulative(cash, out):  # pragma: no cover (compiled)
+    """out[h, o, r] = float32 of cash[r, 0, o] + ... + cash[r, h, o], added first to last."""
+    R, H, O = cash.shape
+    for r in range(R):
+        for o in range(O):
+            acc = cash[r, 0, o]
+            out[0, o, r] = np.float32(acc)
+            for h in range(1, H):
+                acc += cash[r, h, o]
+                out[h, o, r] = np.float32(acc)
+
+
+def cumulative(cash: np.ndarray) -> np.ndarray:
+    """np.cumsum(cash, axis=1).astype(np.float32).transpose(1, 2, 0) of (R, H, O) cash flows,
+    written (H, O, R) C order."""
+    cash = np.ascontiguousarray(cash, dtype=np.float64)
+    R, H, O = cash.shape
+    out = np.empty((H, O, R), dtype=np.float32)
+    if H:
+        _cumulative(cash, out)
+    return out

@@ -93,6 +93,11 @@ class Part:
 
 def monthly_cube(r: RunResult) -> np.ndarray:
     """The values of monthly_rows() (Q, H, R) float32, replications last."""
+    return _monthly(r)[0]
+
+
+def _monthly(r: RunResult) -> tuple[np.ndarray, dict]:
+    """(monthly_cube, the sums over the facilities (R, H, T) by metric)."""
     c = r.compiled
     R, H = len(r.replications), c.months
     cap, served = r.capacity_p, r.served_p
@@ -126,7 +131,7 @@ def monthly_cube(r: RunResult) -> np.ndarray:
     total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
     extra = {**counting.monthly_series(r), **pipeline_columns(r, per_t["capacity_p"])}
     _fill(cube, rows, c, per_ft, per_t, total, extra, done)
-    return cube
+    return cube, per_t
 
 
 def _no_rows(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
@@ -205,10 +210,10 @@ def reduce_result(r: RunResult, keep: bool = False, keep_rows=()) -> Part:
 
     c = r.compiled
     H = c.months
-    cube = monthly_cube(r)
+    cube, per_t = _monthly(r)
     out = r.target_outcomes()
     rule_cap, rule_met = counting.rule_outcomes(r)
-    summary, kpis = summarise(r, cube, out, rule_cap, rule_met)
+    summary, kpis = summarise(r, cube, out, rule_cap, rule_met, per_t.get("market_p"))
     if not keep:
         return Part(summary, None)
     wanted = set(keep_rows)
