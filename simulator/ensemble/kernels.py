@@ -16,45 +16,57 @@ from simulator import jit
 
 
 @jit.kernel
-def _cube_rows(a, qft, qt, cube, out, total):  # pragma: no cover (compiled)
-    """a (H, R, F, T) float64; qft (F, T) and qt (T,) the cube rows (-1: none); cube (Q, H, R)
-    float32; out (H, R, T) float64, the sums over F when `total`."""
+def _cube_rows(a, b, minus, qft, qt, cube, out, out_b, total):  # pragma: no cover (compiled)
+    """a, b (H, R, F, T) float64, the values a - b if `minus` else a; qft (F, T) and qt (T,)
+    the cube rows (-1: none); cube (Q, H, R) float32; out (H, R, T) float64, the values' sums
+    over F when `total`, and out_b b's when `minus` too."""
     H, R, F, T = a.shape
     acc = np.zeros(T)
+    acc_b = np.zeros(T)
     for h in range(H):
         for r in range(R):
             for f in range(F):
                 for t in range(T):
                     v = a[h, r, f, t]
+                    if minus:
+                        w = b[h, r, f, t]
+                        v = v - w
+                        if total:
+                            acc_b[t] = w if f == 0 else acc_b[t] + w
                     q = qft[f, t]
                     if q >= 0:
                         cube[q, h, r] = np.float32(v)
                     if total:
-                        if f == 0:
-                            acc[t] = v
-                        else:
-                            acc[t] += v
+                        acc[t] = v if f == 0 else acc[t] + v
             if total:
                 for t in range(T):
                     s = acc[t] if F > 0 else 0.0
                     out[h, r, t] = s
+                    if minus:
+                        out_b[h, r, t] = acc_b[t] if F > 0 else 0.0
                     q = qt[t]
                     if q >= 0:
                         cube[q, h, r] = np.float32(s)
 
 
 def cube_rows(a: np.ndarray, qft: np.ndarray, qt: np.ndarray, cube: np.ndarray,
-              total: bool = True) -> np.ndarray | None:
-    """Write a (R, H, F, T)'s rows cube[qft[f, t]] (its values) and cube[qt[t]] (its sums over
-    the facilities, first to last); return the sums (R, H, T) (None unless `total`). The
-    engine's arrays are (H, R, F, T) in memory: read in that order (compiled once more for
-    another layout)."""
-    a = np.asarray(a, dtype=np.float64).transpose(1, 0, 2, 3)
-    H, R, F, T = a.shape
+              total: bool = True, minus: np.ndarray | None = None):
+    """Write the rows of an (R, H, F, T) array of values: cube[qft[f, t]] (the values) and
+    cube[qt[t]] (their sums over the facilities, first to last); return the sums (R, H, T)
+    (None unless `total`). With `minus` the values are a - minus, and the sums of `minus`
+    come back too: (values' sums, minus's sums). The engine's arrays are (H, R, F, T) in
+    memory: read in that order (compiled once more for another layout)."""
+    hr = np.asarray(a, dtype=np.float64).transpose(1, 0, 2, 3)
+    hb = hr if minus is None else np.asarray(minus, dtype=np.float64).transpose(1, 0, 2, 3)
+    H, R, F, T = hr.shape
     out = np.empty((H, R, T) if total else (0, 0, 0))
-    _cube_rows(a, np.ascontiguousarray(qft, dtype=np.int64),
-               np.ascontiguousarray(qt, dtype=np.int64), cube, out, total)
-    return out.transpose(1, 0, 2) if total else None
+    out_b = np.empty((H, R, T) if total and minus is not None else (0, 0, 0))
+    _cube_rows(hr, hb, minus is not None, np.ascontiguousarray(qft, dtype=np.int64),
+               np.ascontiguousarray(qt, dtype=np.int64), cube, out, out_b, total)
+    if not total:
+        return None
+    sums = out.transpose(1, 0, 2)
+    return sums if minus is None else (sums, out_b.transpose(1, 0, 2))
 
 
 @jit.kernel

@@ -102,7 +102,7 @@ def _monthly(r: RunResult) -> tuple[np.ndarray, dict]:
     R, H = len(r.replications), c.months
     cap, served = r.capacity_p, r.served_p
     per_ft = {"capacity_p": cap, "under_construction_p": r.under_construction_p,
-              "planned_p": r.planned_p, "served_p": served, "idle_p": cap - r.busy_p,
+              "planned_p": r.planned_p, "served_p": served,
               "utilization": r.utilization, "power_mw": r.power_mw,
               "energy_mwh": r.energy_mwh, "energy_cost_mcny": r.energy_cost_mcny,
               "revenue_mcny": r.revenue_mcny}
@@ -114,9 +114,11 @@ def _monthly(r: RunResult) -> tuple[np.ndarray, dict]:
         per_t, done = _kernel_rows(cube, rows, c, per_ft)
         sums = r.__dict__.setdefault("_type_sums", {})  # RunResult.type_sum's: the same bits
         sums.update({k: v for k, v in per_t.items() if hasattr(r, k) and k not in sums})
-        busy = per_t["served_p"] if r.market is None else kernels.cube_rows(
-            r.busy_p, *_no_rows(c), cube)
+        qft, qt = _row_index(rows, c, "idle_p")  # installed - busy, and busy's sums
+        per_t["idle_p"], busy = kernels.cube_rows(cap, qft, qt, cube, minus=r.busy_p)
+        done.update(qft[qft >= 0].tolist(), qt[qt >= 0].tolist())
     else:
+        per_ft["idle_p"] = cap - r.busy_p
         per_t = {name: r.type_sum(name) if hasattr(r, name) else seq_sum(a, 2)
                  for name, a in per_ft.items() if name != "utilization"}
         done = frozenset()
@@ -134,23 +136,24 @@ def _monthly(r: RunResult) -> tuple[np.ndarray, dict]:
     return cube, per_t
 
 
-def _no_rows(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
-    F, T = len(c.facilities), len(c.types)
-    return np.full((F, T), -1), np.full(T, -1)
+def _row_index(rows, c: Compiled, name: str, summed: bool = True) -> tuple:
+    """The cube rows of metric `name` by facility and type (F, T) and by type (T,) (-1: none)."""
+    index = {k: q for q, k in enumerate(rows)}
+    qft = np.array([[index.get((name, typ, fac), -1) for typ in c.types]
+                    for fac in c.facilities], dtype=np.int64).reshape(-1, len(c.types))
+    qt = np.array([index.get((name, typ, "all"), -1) if summed else -1 for typ in c.types],
+                  dtype=np.int64)
+    return qft, qt
 
 
 def _kernel_rows(cube: np.ndarray, rows, c: Compiled, per_ft: dict) -> tuple[dict, set]:
     """Write the rows of the (R, H, F, T) arrays `per_ft` by facility and type, and by type
     (their sums over the facilities; not for utilization), with `kernels.cube_rows`: (those
     sums by name (R, H, T), the cube rows written)."""
-    index = {k: q for q, k in enumerate(rows)}
     per_t, done = {}, set()
     for name, a in per_ft.items():
-        qft = np.array([[index.get((name, typ, fac), -1) for typ in c.types]
-                        for fac in c.facilities], dtype=np.int64).reshape(a.shape[2:])
         summed = name != "utilization"
-        qt = np.array([index.get((name, typ, "all"), -1) if summed else -1 for typ in c.types],
-                      dtype=np.int64)
+        qft, qt = _row_index(rows, c, name, summed)
         out = kernels.cube_rows(a, qft, qt, cube, summed)
         if summed:
             per_t[name] = out

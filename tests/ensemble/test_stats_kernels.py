@@ -88,6 +88,12 @@ def test_cube_rows_writes_the_rows_and_the_sums_over_the_facilities_in_order(F, 
     assert_identical(cube[3], expected[:, :, 0].T.astype(np.float32))
     assert np.isnan(cube[1]).all()
     assert kernels.cube_rows(a, qft, np.full(T, -1), cube, total=False) is None
+    b = _engine_layout(np.random.default_rng(F + 10), R, H, F, T)
+    b[0, 0, 0, 0] = 1.0  # not inf - inf
+    sums, b_sums = kernels.cube_rows(a, qft, qt, cube, minus=b)
+    assert_identical(sums, seq_sum(a - b, 2))
+    assert_identical(b_sums, seq_sum(b, 2))
+    assert_identical(cube[2], (a - b)[:, :, F - 1, 0].T.astype(np.float32))
 
 
 def _hard_rows(rng, R: int) -> np.ndarray:
