@@ -4,8 +4,10 @@ numpy paths in `reduce` and `summary` giving the same bits).
 - `cube_rows`: one pass over an (R, H, F, T) array writes its monthly rows by facility and type
   into the cube (float32, replications last) and its sums over the facilities (in facility
   order, as `seq_sum`), whose rows it writes too.
-- `float32_block`: the histograms of float32 series (S, R) with the rows that are the same in
-  every replication found first and each other row sorted on its own (`Block._of_float32`).
+- `float32_hist`: the histograms of float32 series (S, R) with the rows that are the same in
+  every replication found first and each other row sorted on its own (`Block._of_float32`);
+  `sorted_hist` the same of float64 series, every row sorted (`Block.of`).
+- `fixed_sum`, `cumulative`: the money statistics' fixed-point market sums and cumulative cash.
 """
 
 from __future__ import annotations
@@ -132,6 +134,14 @@ def _float32_hist(values, same, x, bits):  # pragma: no cover (compiled)
         i += 1
     return (series[:e].copy(), count[:e].copy(), lo[:e].copy(), hi[:e].copy(), first, last,
             small, total)
+
+
+def sorted_hist(values: np.ndarray, bits: int):
+    """(series, count, lo, hi, and per row its first, last, least non-zero bin edge magnitude
+    and sum) of float64 series values (S, R), every row sorted (`Block.of`'s numpy path:
+    `sort_rows`, `Histograms.of_sorted`)."""
+    x = np.sort(np.asarray(values, dtype=np.float64), axis=1)
+    return _float32_hist(x, np.zeros(x.shape[0], dtype=np.bool_), x, bits)
 
 
 def float32_hist(values: np.ndarray, bits: int):

@@ -37,6 +37,8 @@ class Block:
         values = np.asarray(values)
         if values.dtype == np.float32 and values.size:
             return cls._of_float32(values, means)
+        if jit.enabled() and values.size:
+            return cls._of_kernel(values, means)
         x = sort_rows(values)
         hist = Histograms.of_sorted(x, bin_bits(values.shape[0]))
         sums = exact_sums_sorted(x, 53, hist.smallest_magnitude()) if means else None
@@ -74,6 +76,18 @@ class Block:
             full[vary] = part.s
             sums = sums.merge(ExactSums(part.first, full))
         return cls(hist, sums)
+
+    @classmethod
+    def _of_kernel(cls, values: np.ndarray, means: bool) -> "Block":
+        """`of` float64 (or other) values by `kernels.sorted_hist` (the same bits)."""
+        S, R = values.shape
+        series, count, lo, hi, first, last, small, total = kernels.sorted_hist(
+            values.astype(np.float64, copy=False), bin_bits(S))
+        hist = Histograms(S, bin_bits(S), series, count, lo, hi)
+        if not means:
+            return cls(hist, None)
+        return cls(hist, exact_sums_of(first, last, R, 53, small, lambda: total,
+                                       lambda rows: sort_rows(values[rows])))
 
     @classmethod
     def _of_float32_kernel(cls, values: np.ndarray, means: bool) -> "Block":

@@ -60,6 +60,14 @@ def test_a_batch_reduces_to_the_same_bits_with_and_without_the_kernels(name):
     assert_identical(compiled, plain)
 
 
+def test_integer_blocks_are_the_same_bits_with_and_without_the_kernel():
+    values = np.random.default_rng(1).integers(-3, 4, (5, 40))
+    compiled = Block.of(values)
+    with jit.disabled():
+        plain = Block.of(values)
+    assert_identical(compiled, plain)
+
+
 def _engine_layout(rng, R, H, F, T) -> np.ndarray:
     """(R, H, F, T) values stored (H, R, F, T), as the engine stores them, with -0.0 and inf."""
     a = rng.standard_normal((H, R, F, T)) * 10.0 ** rng.integers(-3, 4, (H, R, F, T))
@@ -96,26 +104,28 @@ def test_cube_rows_writes_the_rows_and_the_sums_over_the_facilities_in_order(F, 
     assert_identical(cube[2], (a - b)[:, :, F - 1, 0].T.astype(np.float32))
 
 
-def _hard_rows(rng, R: int) -> np.ndarray:
-    """float32 series (S, R): constant rows, -0.0 mixed with 0.0, inf, subnormals, ties, wide
-    ranges (the exact-sum windows) and plain ones."""
+def _hard_rows(rng, R: int, dtype=np.float32) -> np.ndarray:
+    """Series (S, R): constant rows, -0.0 mixed with 0.0, inf, subnormals, ties, wide ranges
+    (the exact-sum windows) and plain ones."""
     rows = [np.full(R, 3.5), np.zeros(R), np.full(R, -0.0), np.full(R, np.inf)]
     mixed_zero = np.where(rng.random(R) < 0.5, -0.0, 0.0)
     mixed_zero[0] = 1.0
-    wide = rng.standard_normal(R) * 10.0 ** rng.integers(-30, 30, R)
-    tiny = rng.integers(-5, 5, R) * 1.4e-45  # float32 subnormals
+    top = 30 if dtype == np.float32 else 100
+    wide = rng.standard_normal(R) * 10.0 ** rng.integers(-top, top, R)
+    tiny = rng.integers(-5, 5, R) * (1.4e-45 if dtype == np.float32 else 5e-324)  # subnormal
     ties = rng.integers(0, 3, R) * 0.25
     plain = rng.standard_normal(R) * 100.0
     with_inf = plain.copy()
     with_inf[R // 2] = -np.inf
     rows += [mixed_zero, wide, tiny, ties, plain, with_inf, -plain]
-    return np.array(rows, dtype=np.float32)
+    return np.array(rows, dtype=dtype)
 
 
 @pytest.mark.parametrize("R", [1, 2, 37, 500])
 @pytest.mark.parametrize("means", [True, False])
-def test_float32_blocks_are_the_same_bits_with_and_without_the_kernel(R, means):
-    values = _hard_rows(np.random.default_rng(R), R)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_blocks_are_the_same_bits_with_and_without_the_kernels(R, means, dtype):
+    values = _hard_rows(np.random.default_rng(R), R, dtype)
     if means:  # sums of finite values only, as the statistics take them
         values = values[np.isfinite(values).all(axis=1)]
     else:
@@ -123,4 +133,12 @@ def test_float32_blocks_are_the_same_bits_with_and_without_the_kernel(R, means):
     compiled = Block.of(values, means)
     with jit.disabled():
         plain = Block.of(values, means)
+    assert_identical(compiled, plain)
+
+
+def test_integer_blocks_are_the_same_bits_with_and_without_the_kernel():
+    values = np.random.default_rng(1).integers(-3, 4, (5, 40))
+    compiled = Block.of(values)
+    with jit.disabled():
+        plain = Block.of(values)
     assert_identical(compiled, plain)
