@@ -18,12 +18,10 @@ from simulator import jit
 
 
 @jit.kernel
-def _cube_rows(a, b, minus, qft, qt, cube, varies, out, out_b,
-               total):  # pragma: no cover (compiled)
+def _cube_rows(a, b, minus, qft, qt, cube, out, out_b, total):  # pragma: no cover (compiled)
     """a, b (H, R, F, T) float64, the values a - b if `minus` else a; qft (F, T) and qt (T,)
-    the cube rows (-1: none); cube (Q, H, R) float32, varies[q, h] set where cube[q, h] is not
-    one value (NaN never is); out (H, R, T) float64, the values' sums over F when `total`, and
-    out_b b's when `minus` too."""
+    the cube rows (-1: none); cube (Q, H, R) float32; out (H, R, T) float64, the values' sums
+    over F when `total`, and out_b b's when `minus` too."""
     H, R, F, T = a.shape
     acc = np.zeros(T)
     acc_b = np.zeros(T)
@@ -39,10 +37,7 @@ def _cube_rows(a, b, minus, qft, qt, cube, varies, out, out_b,
                             acc_b[t] = w if f == 0 else acc_b[t] + w
                     q = qft[f, t]
                     if q >= 0:
-                        x = np.float32(v)
-                        cube[q, h, r] = x
-                        if x != cube[q, h, 0]:
-                            varies[q, h] = True
+                        cube[q, h, r] = np.float32(v)
                     if total:
                         acc[t] = v if f == 0 else acc[t] + v
             if total:
@@ -53,30 +48,23 @@ def _cube_rows(a, b, minus, qft, qt, cube, varies, out, out_b,
                         out_b[h, r, t] = acc_b[t] if F > 0 else 0.0
                     q = qt[t]
                     if q >= 0:
-                        x = np.float32(s)
-                        cube[q, h, r] = x
-                        if x != cube[q, h, 0]:
-                            varies[q, h] = True
+                        cube[q, h, r] = np.float32(s)
 
 
 def cube_rows(a: np.ndarray, qft: np.ndarray, qt: np.ndarray, cube: np.ndarray,
-              total: bool = True, minus: np.ndarray | None = None,
-              varies: np.ndarray | None = None):
+              total: bool = True, minus: np.ndarray | None = None):
     """Write the rows of an (R, H, F, T) array of values: cube[qft[f, t]] (the values) and
     cube[qt[t]] (their sums over the facilities, first to last); return the sums (R, H, T)
     (None unless `total`). With `minus` the values are a - minus, and the sums of `minus`
-    come back too: (values' sums, minus's sums). varies (Q, H) bool: set where a row
-    written does not hold one value in every replication. The engine's arrays are (H, R, F, T) in
+    come back too: (values' sums, minus's sums). The engine's arrays are (H, R, F, T) in
     memory: read in that order (compiled once more for another layout)."""
     hr = np.asarray(a, dtype=np.float64).transpose(1, 0, 2, 3)
     hb = hr if minus is None else np.asarray(minus, dtype=np.float64).transpose(1, 0, 2, 3)
     H, R, F, T = hr.shape
     out = np.empty((H, R, T) if total else (0, 0, 0))
     out_b = np.empty((H, R, T) if total and minus is not None else (0, 0, 0))
-    if varies is None:
-        varies = np.zeros(cube.shape[:2], dtype=np.bool_)
     _cube_rows(hr, hb, minus is not None, np.ascontiguousarray(qft, dtype=np.int64),
-               np.ascontiguousarray(qt, dtype=np.int64), cube, varies, out, out_b, total)
+               np.ascontiguousarray(qt, dtype=np.int64), cube, out, out_b, total)
     if not total:
         return None
     sums = out.transpose(1, 0, 2)
@@ -156,13 +144,12 @@ def sorted_hist(values: np.ndarray, bits: int):
     return _float32_hist(x, np.zeros(x.shape[0], dtype=np.bool_), x, bits)
 
 
-def float32_hist(values: np.ndarray, bits: int, same: np.ndarray | None = None):
+def float32_hist(values: np.ndarray, bits: int):
     """(varying rows' indices, their rows sorted (V, R) float32, series, count, lo, hi, and
     per varying row its first, last, least non-zero bin edge magnitude, sum) of float32 series
-    values (S, R): what `Block._of_float32` computes with numpy, without widening the rows.
-    `same` (S,): the rows that hold one value, if known."""
+    values (S, R): what `Block._of_float32` computes with numpy, without widening the rows."""
     values = np.ascontiguousarray(values)
-    same = _same_rows(values) if same is None else same
+    same = _same_rows(values)
     vary = np.flatnonzero(~same)
     x = values[vary]
     x.sort(axis=1)
@@ -210,8 +197,3 @@ def cumulative(cash: np.ndarray) -> np.ndarray:
     if H:
         _cumulative(cash, out)
     return out
-
-
-def same_rows(values: np.ndarray) -> np.ndarray:
-    """Rows of values (S, R) that hold one value (S,) bool (NaN never does)."""
-    return _same_rows(np.ascontiguousarray(values))

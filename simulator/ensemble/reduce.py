@@ -96,9 +96,8 @@ def monthly_cube(r: RunResult) -> np.ndarray:
     return _monthly(r)[0]
 
 
-def _monthly(r: RunResult) -> tuple[np.ndarray, dict, np.ndarray | None]:
-    """(monthly_cube, the sums over the facilities (R, H, T) by metric, which of its Q * H
-    series hold one value (with the kernels; else None))."""
+def _monthly(r: RunResult) -> tuple[np.ndarray, dict]:
+    """(monthly_cube, the sums over the facilities (R, H, T) by metric)."""
     c = r.compiled
     R, H = len(r.replications), c.months
     cap, served = r.capacity_p, r.served_p
@@ -111,14 +110,12 @@ def _monthly(r: RunResult) -> tuple[np.ndarray, dict, np.ndarray | None]:
         per_ft["market_p"] = r.market.market_p
     rows = monthly_rows(c)
     cube = np.empty((len(rows), H, R), dtype=np.float32)
-    varies = np.zeros((len(rows), H), dtype=bool)
     if jit.enabled():  # the rows by facility and type and their sums, one pass per array
-        per_t, done = _kernel_rows(cube, rows, c, per_ft, varies)
+        per_t, done = _kernel_rows(cube, rows, c, per_ft)
         sums = r.__dict__.setdefault("_type_sums", {})  # RunResult.type_sum's: the same bits
         sums.update({k: v for k, v in per_t.items() if hasattr(r, k) and k not in sums})
         qft, qt = _row_index(rows, c, "idle_p")  # installed - busy, and busy's sums
-        per_t["idle_p"], busy = kernels.cube_rows(cap, qft, qt, cube, minus=r.busy_p,
-                                                  varies=varies)
+        per_t["idle_p"], busy = kernels.cube_rows(cap, qft, qt, cube, minus=r.busy_p)
         done.update(qft[qft >= 0].tolist(), qt[qt >= 0].tolist())
     else:
         per_ft["idle_p"] = cap - r.busy_p
@@ -136,11 +133,7 @@ def _monthly(r: RunResult) -> tuple[np.ndarray, dict, np.ndarray | None]:
     total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
     extra = {**counting.monthly_series(r), **pipeline_columns(r, per_t["capacity_p"])}
     _fill(cube, rows, c, per_ft, per_t, total, extra, done)
-    if not jit.enabled():
-        return cube, per_t, None
-    rest = [q for q, k in enumerate(rows) if q not in done or k in extra]  # written by _fill
-    varies[rest] = ~kernels.same_rows(cube[rest].reshape(-1, R)).reshape(len(rest), H)
-    return cube, per_t, ~varies.ravel()
+    return cube, per_t
 
 
 def _row_index(rows, c: Compiled, name: str, summed: bool = True) -> tuple:
@@ -153,16 +146,15 @@ def _row_index(rows, c: Compiled, name: str, summed: bool = True) -> tuple:
     return qft, qt
 
 
-def _kernel_rows(cube: np.ndarray, rows, c: Compiled, per_ft: dict,
-                 varies: np.ndarray) -> tuple[dict, set]:
+def _kernel_rows(cube: np.ndarray, rows, c: Compiled, per_ft: dict) -> tuple[dict, set]:
     """Write the rows of the (R, H, F, T) arrays `per_ft` by facility and type, and by type
-    (their sums over the facilities; not for utilization), with `kernels.cube_rows` (marking
-    `varies`): (those sums by name (R, H, T), the cube rows written)."""
+    (their sums over the facilities; not for utilization), with `kernels.cube_rows`: (those
+    sums by name (R, H, T), the cube rows written)."""
     per_t, done = {}, set()
     for name, a in per_ft.items():
         summed = name != "utilization"
         qft, qt = _row_index(rows, c, name, summed)
-        out = kernels.cube_rows(a, qft, qt, cube, summed, varies=varies)
+        out = kernels.cube_rows(a, qft, qt, cube, summed)
         if summed:
             per_t[name] = out
         done.update(qft[qft >= 0].tolist(), qt[qt >= 0].tolist())
@@ -221,10 +213,10 @@ def reduce_result(r: RunResult, keep: bool = False, keep_rows=()) -> Part:
 
     c = r.compiled
     H = c.months
-    cube, per_t, same = _monthly(r)
+    cube, per_t = _monthly(r)
     out = r.target_outcomes()
     rule_cap, rule_met = counting.rule_outcomes(r)
-    summary, kpis = summarise(r, cube, out, rule_cap, rule_met, per_t.get("market_p"), same)
+    summary, kpis = summarise(r, cube, out, rule_cap, rule_met, per_t.get("market_p"))
     if not keep:
         return Part(summary, None)
     wanted = set(keep_rows)

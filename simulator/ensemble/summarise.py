@@ -11,12 +11,10 @@ from simulator.ensemble.summary import Block, Summary
 
 
 def summarise(r, cube: np.ndarray, out: dict, rule_cap: np.ndarray,
-              rule_met: np.ndarray, market_t: np.ndarray | None = None,
-              same: np.ndarray | None = None) -> tuple[Summary, dict]:
+              rule_met: np.ndarray, market_t: np.ndarray | None = None) -> tuple[Summary, dict]:
     """(the batch's Summary, its KPIs per replication) from a RunResult `r`, its monthly rows
     `cube` (Q, H, R) float32, its target outcomes `out` and its counting rules' capacity and
-    month met (R, Q) (if worked out: `market_t` sold outside per type (R, H, T), `same` the
-    cube's series (Q * H,) that hold one value)."""
+    month met (R, Q) (`market_t`: sold outside per type (R, H, T), if worked out)."""
     from simulator.ensemble.money_stats import money_parts, reduce_money
 
     c = r.compiled
@@ -25,7 +23,7 @@ def summarise(r, cube: np.ndarray, out: dict, rule_cap: np.ndarray,
     kpis = {**r.kpis(), **money_kpis}
     cap, month_met = out["capacity_p"], out["month_met"]
     by = c.target_by[[rule.target for rule in c.counting.extra_rules]].astype(np.float64)
-    blocks = {"monthly": Block.of(cube.reshape(-1, R), same=same)}
+    blocks = {"monthly": Block.of(cube.reshape(-1, R))}
     blocks.update({f"kpi:{k}": Block.of(np.reshape(np.asarray(v, dtype=np.float64).T, (-1, R)))
                    for k, v in kpis.items()})
     blocks.update({

@@ -32,12 +32,11 @@ class Block:
     sums: ExactSums | None
 
     @classmethod
-    def of(cls, values: np.ndarray, means: bool = True, same=None) -> "Block":
-        """values (S, R): float32 (summed as float32 values) or float64; `same` (S,) bool: the
-        float32 rows that hold one value, if known (used by the kernels)."""
+    def of(cls, values: np.ndarray, means: bool = True) -> "Block":
+        """values (S, R): float32 (summed as float32 values) or float64."""
         values = np.asarray(values)
         if values.dtype == np.float32 and values.size:
-            return cls._of_float32(values, means, same)
+            return cls._of_float32(values, means)
         if jit.enabled() and values.size:
             return cls._of_kernel(values, means)
         x = sort_rows(values)
@@ -46,12 +45,12 @@ class Block:
         return cls(hist, sums)
 
     @classmethod
-    def _of_float32(cls, values: np.ndarray, means: bool, same=None) -> "Block":
+    def _of_float32(cls, values: np.ndarray, means: bool) -> "Block":
         """As `of`, sorting only the rows that vary (most monthly rows are the same in every
         replication of a batch): a constant row is one bin, and its sum value * R is exact
         (24 significant bits times R < 2^29)."""
         if jit.enabled():
-            return cls._of_float32_kernel(values, means, same)
+            return cls._of_float32_kernel(values, means)
         S, R = values.shape
         same = np.logical_and.reduce(values == values[:, :1], axis=1)  # one pass, not min & max
         const, vary = np.flatnonzero(same), np.flatnonzero(~same)
@@ -91,11 +90,11 @@ class Block:
                                        lambda rows: sort_rows(values[rows])))
 
     @classmethod
-    def _of_float32_kernel(cls, values: np.ndarray, means: bool, same=None) -> "Block":
+    def _of_float32_kernel(cls, values: np.ndarray, means: bool) -> "Block":
         """`_of_float32` by `kernels.float32_hist` (the same bits)."""
         S, R = values.shape
         vary, x, series, count, lo, hi, first, last, small, total = kernels.float32_hist(
-            values, bin_bits(S), same)
+            values, bin_bits(S))
         hist = Histograms(S, bin_bits(S), series, count, lo, hi)
         if not means:
             return cls(hist, None)

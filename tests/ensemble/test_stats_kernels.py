@@ -16,7 +16,7 @@ from simulator.engine.arrays import compile_scenario
 from simulator.engine.processes import simulate_batch
 from simulator.engine.record import seq_sum
 from simulator.ensemble import kernels
-from simulator.ensemble.reduce import _monthly, monthly_rows, reduce_result
+from simulator.ensemble.reduce import monthly_rows, reduce_result
 from simulator.ensemble.summary import Block
 
 pytestmark = pytest.mark.skipif(not jit.available(),
@@ -68,15 +68,6 @@ def test_integer_blocks_are_the_same_bits_with_and_without_the_kernel():
     assert_identical(compiled, plain)
 
 
-@pytest.mark.parametrize("name", ["dianjun-baseline", "yichang-pipeline"])
-def test_the_cube_knows_which_of_its_series_hold_one_value(name):
-    c = compile_scenario(sim.load_scenario(SCENARIOS / f"{name}.yaml"))
-    cube, _, same = _monthly(simulate_batch(c, 2, range(30)))
-    values = cube.reshape(-1, 30)
-    assert 0 < same.sum() < len(same)
-    assert_identical(same, np.logical_and.reduce(values == values[:, :1], axis=1))
-
-
 def _engine_layout(rng, R, H, F, T) -> np.ndarray:
     """(R, H, F, T) values stored (H, R, F, T), as the engine stores them, with -0.0 and inf."""
     a = rng.standard_normal((H, R, F, T)) * 10.0 ** rng.integers(-3, 4, (H, R, F, T))
@@ -97,17 +88,13 @@ def test_cube_rows_writes_the_rows_and_the_sums_over_the_facilities_in_order(F, 
     qft[0, 1], qft[F - 1, 0] = 0, 2  # (0, 1) and (F - 1, 0); the others not wanted
     qt = np.array([3, -1])
     cube = np.full((4, H, R), np.nan, dtype=np.float32)
-    varies = np.zeros((4, H), dtype=bool)
-    sums = kernels.cube_rows(a, qft, qt, cube, varies=varies)
+    sums = kernels.cube_rows(a, qft, qt, cube)
     expected = seq_sum(a, 2)
     assert_identical(sums, expected)
     assert_identical(cube[0], a[:, :, 0, 1].T.astype(np.float32))
     assert_identical(cube[2], a[:, :, F - 1, 0].T.astype(np.float32))
     assert_identical(cube[3], expected[:, :, 0].T.astype(np.float32))
     assert np.isnan(cube[1]).all()
-    rows = cube[[0, 2, 3]]
-    assert_identical(varies[[0, 2, 3]], ~np.logical_and.reduce(rows == rows[..., :1], axis=2))
-    assert not varies[1].any()
     assert kernels.cube_rows(a, qft, np.full(T, -1), cube, total=False) is None
     b = _engine_layout(np.random.default_rng(F + 10), R, H, F, T)
     b[0, 0, 0, 0] = 1.0  # not inf - inf
