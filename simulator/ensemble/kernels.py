@@ -89,6 +89,14 @@ def _same_rows(values):  # pragma: no cover (compiled)
 
 
 @jit.kernel
+def _grown(series, count, lo, hi, e, n):  # pragma: no cover (compiled)
+    """The first e entries of the histogram arrays in arrays of n."""
+    out = (np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32), np.empty(n), np.empty(n))
+    out[0][:e], out[1][:e], out[2][:e], out[3][:e] = series[:e], count[:e], lo[:e], hi[:e]
+    return out
+
+
+@jit.kernel
 def _float32_hist(values, same, x, bits):  # pragma: no cover (compiled)
     """Histograms (series, count, lo, hi) of float32 series values (S, R): a constant row (same)
     one bin, the others from their rows sorted ascending x (V, R), in series order; and per
@@ -96,7 +104,7 @@ def _float32_hist(values, same, x, bits):  # pragma: no cover (compiled)
     S, R = values.shape
     V = x.shape[0]
     shift = 52 - bits
-    n = S - V + V * R  # at most (only the pages used are touched)
+    n = S + 16 * V  # grown (doubled) when a row could pass it (no bounds checks here)
     series = np.empty(n, dtype=np.int32)
     count = np.empty(n, dtype=np.int32)
     lo, hi = np.empty(n), np.empty(n)
@@ -111,7 +119,9 @@ def _float32_hist(values, same, x, bits):  # pragma: no cover (compiled)
             series[e], count[e], lo[e], hi[e] = s, R, v, v
             e += 1
             continue
-        acc = 0.0
+        if e + R + S - s > n:  # room for this row's bins and one for each row after it
+            n = max(2 * n, e + R + S - s)
+            series, count, lo, hi = _grown(series, count, lo, hi, e, n)
         for r in range(R):
             row[r] = np.float64(x[i, r]) + 0.0
         for r in range(R):

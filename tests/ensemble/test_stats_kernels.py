@@ -142,3 +142,18 @@ def test_integer_blocks_are_the_same_bits_with_and_without_the_kernel():
     with jit.disabled():
         plain = Block.of(values)
     assert_identical(compiled, plain)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_float32_blocks_of_many_bins_then_constant_rows(seed):
+    """The kernel's bin arrays grow as rows of many bins come (varying rows first, then
+    constant ones, in random proportions)."""
+    rng = np.random.default_rng(seed)
+    R = int(rng.integers(1, 300))
+    vary = rng.standard_normal((int(rng.integers(1, 40)), R)) * 1e3
+    const = np.repeat(rng.standard_normal((int(rng.integers(0, 400)), 1)), R, axis=1)
+    values = np.vstack([vary, const, vary[:3]]).astype(np.float32)
+    compiled = Block.of(values)
+    with jit.disabled():
+        plain = Block.of(values)
+    assert_identical(compiled, plain)
