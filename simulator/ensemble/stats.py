@@ -112,18 +112,16 @@ def exact_sums_sorted(x: np.ndarray, mantissa_bits: int, smallest: np.ndarray) -
     none). A row is summed directly where no partial sum can round (all its values are
     multiples of its smallest value's last bit, and R times its largest magnitude stays below
     2^52 of them); the other rows go through the windows."""
-    S, R = x.shape
     if not x.size:
-        return ExactSums.zeros(S)
-    return exact_sums_of(x[:, 0], x[:, -1], R, mantissa_bits, smallest, lambda: x.sum(axis=1),
-                         lambda rows: x[rows])
+        return ExactSums.zeros(x.shape[0])
+    return exact_sums_of(x[:, 0], x[:, -1], x.shape[1], mantissa_bits, smallest,
+                         lambda: x.sum(axis=1), lambda rows: x[rows])
 
 
-def exact_sums_of(first: np.ndarray, last: np.ndarray, R: int, mantissa_bits: int,
-                  smallest: np.ndarray, sums, rows_of) -> ExactSums:
-    """`exact_sums_sorted` of S sorted rows of R values given by their first and last values,
-    `smallest`, `sums()` (S,) their sums in any order (used only where that is exact, so any
-    order gives the same) and `rows_of(rows)` the sorted float64 rows of those indices."""
+def exact_sums_of(first, last, R: int, mantissa_bits: int, smallest, sums, rows_of) -> ExactSums:
+    """`exact_sums_sorted` of sorted rows of R values known by their first and last values (S,),
+    `smallest`, `sums()` (S,) their sums in any order (used only where exact, so any order
+    gives the same bits) and `rows_of(rows)` the sorted float64 rows of those indices."""
     big = np.maximum(np.abs(first), np.abs(last))
     _, e_small = np.frexp(np.where(np.isfinite(smallest), smallest, 1.0))
     grain = np.ldexp(1.0, np.maximum(e_small - mantissa_bits, LOW + 1).astype(np.int64))
