@@ -1,9 +1,10 @@
 """Compiled loops of a batch's statistics (`simulator.jit`; used only when `jit.enabled()`, the
 numpy paths in `reduce` and `summary` giving the same bits).
 
-- `cube_rows`: one pass over an (R, H, F, T) array writes its monthly rows by facility and type
-  into the cube (float32, replications last) and its sums over the facilities (in facility
-  order, as `seq_sum`), whose rows it writes too.
+- `cube_rows`: one pass over an (R, H, F, T) array (or the difference of two: idle = installed
+  - busy) writes its monthly rows by facility and type into the cube (float32, replications
+  last) and its sums over the facilities (in facility order, as `seq_sum`), whose rows it
+  writes too.
 - `float32_hist`: the histograms of float32 series (S, R) with the rows that are the same in
   every replication found first and each other row sorted on its own (`Block._of_float32`);
   `sorted_hist` the same of float64 series, every row sorted (`Block.of`).
