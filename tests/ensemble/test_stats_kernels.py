@@ -15,7 +15,8 @@ from simulator import jit
 from simulator.engine.arrays import compile_scenario
 from simulator.engine.processes import simulate_batch
 from simulator.engine.record import seq_sum
-from simulator.ensemble import kernels
+from simulator.engine import money as em
+from simulator.ensemble import kernels, money_fast
 from simulator.ensemble.reduce import monthly_rows, reduce_result
 from simulator.ensemble.summary import Block
 
@@ -66,6 +67,13 @@ def test_integer_blocks_are_the_same_bits_with_and_without_the_kernel():
     with jit.disabled():
         plain = Block.of(values)
     assert_identical(compiled, plain)
+
+
+@pytest.mark.parametrize("name", ["dianjun-baseline", "dianjun-market"])
+def test_operator_money_compiled_is_the_engines(name):
+    c = compile_scenario(sim.load_scenario(SCENARIOS / f"{name}.yaml"))
+    r = simulate_batch(c, 3, range(25))
+    assert_identical(money_fast.operator_money(r), em.operator_money(r))
 
 
 def _engine_layout(rng, R, H, F, T) -> np.ndarray:
