@@ -20,8 +20,8 @@ from simulator.ensemble import kernels, money_fast
 from simulator.ensemble.reduce import monthly_rows, reduce_result
 from simulator.ensemble.summary import Block
 
-pytestmark = pytest.mark.skipif(not jit.available(),
-                                reason="numba not installed (pip install capsim[fast]) or CAPSIM_NUMBA=0")
+pytestmark = pytest.mark.skipif(
+    not jit.available(), reason="numba not installed (pip install capsim[fast]) or CAPSIM_NUMBA=0")
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SHIPPED = ["dianjun-baseline", "dianjun-market", "dianjun-counting", "dianjun-proportional",
