@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator import jit
 from simulator.engine import money as em
 from simulator.engine.market import FIXED_CNY, FIXED_P
 from simulator.engine.record import FIXED, seq_sum
+from simulator.ensemble import kernels, money_fast
 from simulator.ensemble.summary import Block
 from simulator.units import format_month
 
@@ -30,7 +32,7 @@ COST_TOTALS = {"spillover_cost_mcny", "electricity_mcny", "opex_mcny", "capex_mc
 class MoneyReduced:
     """What a batch keeps of the money: per replication (R, ...) and exact sums over R."""
 
-    cum: np.ndarray  # (R, H, O) cumulative cash flow [million CNY], float32
+    cum: np.ndarray  # (H, O, R) cumulative cash flow [million CNY], float32
     npv: np.ndarray  # (R, O) [million CNY]
     payback: np.ndarray  # (R, O) month index, inf = not within the horizon
     util: np.ndarray  # (R, O) busy / installed P-months
@@ -42,23 +44,31 @@ class MoneyReduced:
     market_p_fx: np.ndarray  # (H, F, T) sold outside, sum over R [P/FIXED_P]
 
 
-def reduce_money(r) -> tuple[MoneyReduced | None, dict]:
-    """The money of a batch and its KPIs, or (None, {}) when the scenario does not use money."""
+def reduce_money(r, market_t: np.ndarray | None = None) -> tuple[MoneyReduced | None, dict]:
+    """The money of a batch and its KPIs, or (None, {}) when the scenario does not use money
+    (`market_t`: seq_sum(market_p, 2) if already worked out)."""
     c, mk = r.compiled, r.market
     if mk is None or not c.market.uses_money:
         return None, {}
-    o = em.operator_money(r)
-    kpis = {"market_p_months": seq_sum(seq_sum(mk.market_p, 2), 1),
+    o = money_fast.operator_money(r) if jit.enabled() else em.operator_money(r)
+    if market_t is None:
+        market_t = seq_sum(mk.market_p, 2)
+    if jit.enabled():
+        cum, market_fx = kernels.cumulative(o["cash"]), kernels.fixed_sum(mk.market_p, FIXED_P)
+    else:
+        cum = np.cumsum(o["cash"], axis=1).astype(np.float32).transpose(1, 2, 0)
+        market_fx = np.rint(mk.market_p * FIXED_P).astype(np.int64).sum(axis=0)
+    kpis = {"market_p_months": seq_sum(market_t, 1),
             "spillover_p_months": seq_sum(mk.spillover_p, 1),
             "market_revenue_mcny": o["totals"]["market"],
             "spillover_cost_mcny": -o["totals"]["purchase"],
             "cash_flow_mcny": o["cash"].sum(axis=(1, 2)), "npv_mcny": o["npv"].sum(axis=1)}
     red = MoneyReduced(
-        cum=np.cumsum(o["cash"], axis=1).astype(np.float32), npv=o["npv"],
+        cum=cum, npv=o["npv"],
         payback=o["payback"], util=o["util"], breakeven=o["breakeven"], totals=o["totals"],
         by_operator=o["by_operator"],
         settle_p_fx=mk.settle_p_fx, settle_cny_fx=mk.settle_cny_fx,
-        market_p_fx=np.rint(mk.market_p * FIXED_P).astype(np.int64).sum(axis=0))
+        market_p_fx=market_fx)
     return red, kpis
 
 
@@ -80,7 +90,7 @@ def money_parts(mr: MoneyReduced, kpis: dict) -> tuple[dict, dict, dict]:
         blocks[key], counts[key] = Block.masked(v, ok), ok.sum(axis=1)
     blocks["money:payback"] = Block.of(np.asarray(mr.payback, dtype=np.float64).T, means=False)
     counts["money:payback"] = np.isfinite(mr.payback).sum(axis=0)
-    blocks["money:cum"] = Block.of(mr.cum.transpose(1, 2, 0).reshape(-1, R), means=False)
+    blocks["money:cum"] = Block.of(mr.cum.reshape(-1, R), means=False)
     fixed = {"settle_p": mr.settle_p_fx, "settle_cny": mr.settle_cny_fx, "market_p": mr.market_p_fx}
     return blocks, counts, fixed
 

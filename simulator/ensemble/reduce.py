@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator import jit
 from simulator.engine import counting
 from simulator.engine.arrays import Compiled
 from simulator.engine.run_result import RunResult, seq_sum
 from simulator.errors import SimulationError
+from simulator.ensemble import kernels
 from simulator.ensemble.pipeline_tables import pipeline_columns, pipeline_rows
 from simulator.ensemble.summary import Summary
 
@@ -91,39 +93,80 @@ class Part:
 
 def monthly_cube(r: RunResult) -> np.ndarray:
     """The values of monthly_rows() (Q, H, R) float32, replications last."""
+    return _monthly(r)[0]
+
+
+def _monthly(r: RunResult) -> tuple[np.ndarray, dict]:
+    """(monthly_cube, the sums over the facilities (R, H, T) by metric)."""
     c = r.compiled
     R, H = len(r.replications), c.months
     cap, served = r.capacity_p, r.served_p
     per_ft = {"capacity_p": cap, "under_construction_p": r.under_construction_p,
-              "planned_p": r.planned_p, "served_p": served, "idle_p": cap - r.busy_p,
+              "planned_p": r.planned_p, "served_p": served,
               "utilization": r.utilization, "power_mw": r.power_mw,
               "energy_mwh": r.energy_mwh, "energy_cost_mcny": r.energy_cost_mcny,
               "revenue_mcny": r.revenue_mcny}
-    per_t = {name: r.type_sum(name) if hasattr(r, name) else seq_sum(a, 2)
-             for name, a in per_ft.items() if name != "utilization"}
+    if r.market is not None:
+        per_ft["market_p"] = r.market.market_p
+    rows = monthly_rows(c)
+    cube = np.empty((len(rows), H, R), dtype=np.float32)
+    if jit.enabled():  # the rows by facility and type and their sums, one pass per array
+        per_t, done = _kernel_rows(cube, rows, c, per_ft)
+        sums = r.__dict__.setdefault("_type_sums", {})  # RunResult.type_sum's: the same bits
+        sums.update({k: v for k, v in per_t.items() if hasattr(r, k) and k not in sums})
+        qft, qt = _row_index(rows, c, "idle_p")  # installed - busy, and busy's sums
+        per_t["idle_p"], busy = kernels.cube_rows(cap, qft, qt, cube, minus=r.busy_p)
+        done.update(qft[qft >= 0].tolist(), qt[qt >= 0].tolist())
+    else:
+        per_ft["idle_p"] = cap - r.busy_p
+        per_t = {name: r.type_sum(name) if hasattr(r, name) else seq_sum(a, 2)
+                 for name, a in per_ft.items() if name != "utilization"}
+        done = frozenset()
+        busy = per_t["served_p"] if r.market is None else seq_sum(r.busy_p, 2)  # + sold outside
     with np.errstate(invalid="ignore", divide="ignore"):
         tcap = per_t["capacity_p"]
-        busy = per_t["served_p"] if r.market is None else seq_sum(r.busy_p, 2)  # + sold outside
         per_t["utilization"] = np.where(tcap > 0, busy / np.where(tcap > 0, tcap, 1.0), 0.0)
     per_t["demand_p"], per_t["unmet_p"] = r.demand_p, r.unmet_p
     if r.market is not None:
-        per_ft["market_p"] = r.market.market_p
-        per_t["market_p"] = seq_sum(r.market.market_p, 2)
         per_t["spillover_p"] = r.market.spillover_p
     total = {name: seq_sum(per_t[name], 2) for name in TOTAL_METRICS[:4]}
     total["capex_mcny"] = seq_sum(r.capex_mcny, 2)
-    rows = monthly_rows(c)
-    cube = np.empty((len(rows), H, R), dtype=np.float32)
     extra = {**counting.monthly_series(r), **pipeline_columns(r, per_t["capacity_p"])}
-    _fill(cube, rows, c, per_ft, per_t, total, extra)
-    return cube
+    _fill(cube, rows, c, per_ft, per_t, total, extra, done)
+    return cube, per_t
+
+
+def _row_index(rows, c: Compiled, name: str, summed: bool = True) -> tuple:
+    """The cube rows of metric `name` by facility and type (F, T) and by type (T,) (-1: none)."""
+    index = {k: q for q, k in enumerate(rows)}
+    qft = np.array([[index.get((name, typ, fac), -1) for typ in c.types]
+                    for fac in c.facilities], dtype=np.int64).reshape(-1, len(c.types))
+    qt = np.array([index.get((name, typ, "all"), -1) if summed else -1 for typ in c.types],
+                  dtype=np.int64)
+    return qft, qt
+
+
+def _kernel_rows(cube: np.ndarray, rows, c: Compiled, per_ft: dict) -> tuple[dict, set]:
+    """Write the rows of the (R, H, F, T) arrays `per_ft` by facility and type, and by type
+    (their sums over the facilities; not for utilization), with `kernels.cube_rows`: (those
+    sums by name (R, H, T), the cube rows written)."""
+    per_t, done = {}, set()
+    for name, a in per_ft.items():
+        summed = name != "utilization"
+        qft, qt = _row_index(rows, c, name, summed)
+        out = kernels.cube_rows(a, qft, qt, cube, summed)
+        if summed:
+            per_t[name] = out
+        done.update(qft[qft >= 0].tolist(), qt[qt >= 0].tolist())
+    return per_t, done
 
 
 def _fill(cube: np.ndarray, rows, c: Compiled, per_ft: dict, per_t: dict, total: dict,
-          extra: dict) -> None:
+          extra: dict, done=frozenset()) -> None:
     """Write each row's (R, H) values into cube[q] (H, R) float32: the rows taken from one
     (R, H, F, T), (R, H, T) or (R, H) array together, one transposing copy per array (the same
-    values as row by row: float64 rounded once to float32)."""
+    values as row by row: float64 rounded once to float32); rows `done` are already written
+    (unless `extra` has them)."""
     tix = {t: i for i, t in enumerate(c.types)}
     fix = {f: i for i, f in enumerate(c.facilities)}
     T = len(c.types)
@@ -131,6 +174,8 @@ def _fill(cube: np.ndarray, rows, c: Compiled, per_ft: dict, per_t: dict, total:
     for q, (metric, typ, fac) in enumerate(rows):
         if (metric, typ, fac) in extra:
             cube[q] = extra[(metric, typ, fac)].T
+            continue
+        if q in done:
             continue
         if typ == "all":
             key, k = ("total", metric), 0
@@ -168,10 +213,10 @@ def reduce_result(r: RunResult, keep: bool = False, keep_rows=()) -> Part:
 
     c = r.compiled
     H = c.months
-    cube = monthly_cube(r)
+    cube, per_t = _monthly(r)
     out = r.target_outcomes()
     rule_cap, rule_met = counting.rule_outcomes(r)
-    summary, kpis = summarise(r, cube, out, rule_cap, rule_met)
+    summary, kpis = summarise(r, cube, out, rule_cap, rule_met, per_t.get("market_p"))
     if not keep:
         return Part(summary, None)
     wanted = set(keep_rows)

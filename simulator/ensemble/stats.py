@@ -112,19 +112,26 @@ def exact_sums_sorted(x: np.ndarray, mantissa_bits: int, smallest: np.ndarray) -
     none). A row is summed directly where no partial sum can round (all its values are
     multiples of its smallest value's last bit, and R times its largest magnitude stays below
     2^52 of them); the other rows go through the windows."""
-    S, R = x.shape
     if not x.size:
-        return ExactSums.zeros(S)
-    big = np.maximum(np.abs(x[:, 0]), np.abs(x[:, -1]))
+        return ExactSums.zeros(x.shape[0])
+    return exact_sums_of(x[:, 0], x[:, -1], x.shape[1], mantissa_bits, smallest,
+                         lambda: x.sum(axis=1), lambda rows: x[rows])
+
+
+def exact_sums_of(first, last, R: int, mantissa_bits: int, smallest, sums, rows_of) -> ExactSums:
+    """`exact_sums_sorted` of sorted rows of R values known by their first and last values (S,),
+    `smallest`, `sums()` (S,) their sums in any order (used only where exact, so any order
+    gives the same bits) and `rows_of(rows)` the sorted float64 rows of those indices."""
+    big = np.maximum(np.abs(first), np.abs(last))
     _, e_small = np.frexp(np.where(np.isfinite(smallest), smallest, 1.0))
     grain = np.ldexp(1.0, np.maximum(e_small - mantissa_bits, LOW + 1).astype(np.int64))
     safe = (big * R < grain * 2.0 ** 52) | (big == 0)
-    direct = np.where(safe, x.sum(axis=1), 0.0)
+    direct = np.where(safe, sums(), 0.0)
     out = ExactSums.of(direct[:, None], 53)
     rows = np.flatnonzero(~safe)
     if rows.size:
-        part = ExactSums.of(x[rows], mantissa_bits)
-        full = np.zeros((S, part.s.shape[1]))
+        part = ExactSums.of(rows_of(rows), mantissa_bits)
+        full = np.zeros((first.shape[0], part.s.shape[1]))
         full[rows] = part.s
         out = out.merge(ExactSums(part.first, full))
     return out

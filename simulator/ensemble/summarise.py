@@ -11,15 +11,15 @@ from simulator.ensemble.summary import Block, Summary
 
 
 def summarise(r, cube: np.ndarray, out: dict, rule_cap: np.ndarray,
-              rule_met: np.ndarray) -> tuple[Summary, dict]:
+              rule_met: np.ndarray, market_t: np.ndarray | None = None) -> tuple[Summary, dict]:
     """(the batch's Summary, its KPIs per replication) from a RunResult `r`, its monthly rows
     `cube` (Q, H, R) float32, its target outcomes `out` and its counting rules' capacity and
-    month met (R, Q)."""
+    month met (R, Q) (`market_t`: sold outside per type (R, H, T), if worked out)."""
     from simulator.ensemble.money_stats import money_parts, reduce_money
 
     c = r.compiled
     H, R = c.months, len(r.replications)
-    money, money_kpis = reduce_money(r)
+    money, money_kpis = reduce_money(r, market_t)
     kpis = {**r.kpis(), **money_kpis}
     cap, month_met = out["capacity_p"], out["month_met"]
     by = c.target_by[[rule.target for rule in c.counting.extra_rules]].astype(np.float64)

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator import jit
 from simulator.errors import SimulationError
+from simulator.ensemble import kernels
 from simulator.ensemble.stats import (MAX_COUNT, ExactSums, Histograms, bin_bits,
-                                      exact_sums_sorted, sort_rows,
+                                      exact_sums_of, exact_sums_sorted, sort_rows,
                                       widen_sorted)
 
 
@@ -35,6 +37,8 @@ class Block:
         values = np.asarray(values)
         if values.dtype == np.float32 and values.size:
             return cls._of_float32(values, means)
+        if jit.enabled() and values.size:
+            return cls._of_kernel(values, means)
         x = sort_rows(values)
         hist = Histograms.of_sorted(x, bin_bits(values.shape[0]))
         sums = exact_sums_sorted(x, 53, hist.smallest_magnitude()) if means else None
@@ -45,6 +49,8 @@ class Block:
         """As `of`, sorting only the rows that vary (most monthly rows are the same in every
         replication of a batch): a constant row is one bin, and its sum value * R is exact
         (24 significant bits times R < 2^29)."""
+        if jit.enabled():
+            return cls._of_float32_kernel(values, means)
         S, R = values.shape
         same = np.logical_and.reduce(values == values[:, :1], axis=1)  # one pass, not min & max
         const, vary = np.flatnonzero(same), np.flatnonzero(~same)
@@ -66,6 +72,39 @@ class Block:
         sums = ExactSums.of(direct)
         if vary.size:
             part = exact_sums_sorted(x, 24, h.smallest_magnitude())
+            full = np.zeros((S, part.s.shape[1]))
+            full[vary] = part.s
+            sums = sums.merge(ExactSums(part.first, full))
+        return cls(hist, sums)
+
+    @classmethod
+    def _of_kernel(cls, values: np.ndarray, means: bool) -> "Block":
+        """`of` float64 (or other) values by `kernels.sorted_hist` (the same bits)."""
+        S, R = values.shape
+        series, count, lo, hi, first, last, small, total = kernels.sorted_hist(
+            values.astype(np.float64, copy=False), bin_bits(S))
+        hist = Histograms(S, bin_bits(S), series, count, lo, hi)
+        if not means:
+            return cls(hist, None)
+        return cls(hist, exact_sums_of(first, last, R, 53, small, lambda: total,
+                                       lambda rows: sort_rows(values[rows])))
+
+    @classmethod
+    def _of_float32_kernel(cls, values: np.ndarray, means: bool) -> "Block":
+        """`_of_float32` by `kernels.float32_hist` (the same bits)."""
+        S, R = values.shape
+        vary, x, series, count, lo, hi, first, last, small, total = kernels.float32_hist(
+            values, bin_bits(S))
+        hist = Histograms(S, bin_bits(S), series, count, lo, hi)
+        if not means:
+            return cls(hist, None)
+        const = np.flatnonzero(np.isin(np.arange(S), vary, invert=True))
+        direct = np.zeros((S, 1))
+        direct[const, 0] = (values[const, 0].astype(np.float64) + 0.0) * R
+        sums = ExactSums.of(direct)
+        if vary.size:
+            part = exact_sums_of(first, last, R, 24, small, lambda: total,
+                                 lambda rows: widen_sorted(x[rows]))
             full = np.zeros((S, part.s.shape[1]))
             full[vary] = part.s
             sums = sums.merge(ExactSums(part.first, full))
