@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator import jit
+from simulator.engine import money_kernels as mk
 from simulator.engine.record import seq_sum
 
 
@@ -107,11 +109,10 @@ def operator_money(r) -> dict[str, np.ndarray]:
     names, of = operators(c)
     O = len(names)
     flows = facility_flows(r)
-    group = lambda a: np.stack([seq_sum(a[:, :, of == o], 2) if (of == o).any() else  # noqa: E731
-                                np.zeros(a.shape[:2]) for o in range(O)], axis=2)
+    group, months = _sums(of, O)
     cash = group(sum(flows.values()))
-    totals = {k: seq_sum(seq_sum(v, 2), 1) for k, v in flows.items()}
-    by_operator = {k: seq_sum(group(v), 1) for k, v in flows.items()}  # (R, O) each
+    totals = {k: months(seq_sum(v, 2)) for k, v in flows.items()}
+    by_operator = {k: months(group(v)) for k, v in flows.items()}  # (R, O) each
     R = cash.shape[0]
     by_operator.update(resale=np.zeros((R, O)), purchase=np.zeros((R, O)))
     if c.market.spill.any():
@@ -126,6 +127,17 @@ def operator_money(r) -> dict[str, np.ndarray]:
     util, breakeven = _utilisation(r, flows, group)
     return {"cash": cash, "npv": npv(cash, rate), "payback": payback(cash), "util": util,
             "breakeven": breakeven, "totals": totals, "by_operator": by_operator}
+
+
+def _sums(of: np.ndarray, O: int):
+    """The two sums operator_money takes: (R, H, F) per operator (R, H, O), and over months
+    (R, H[, K]) -> (R[, K]), first to last; compiled (money_kernels) when jit.enabled()."""
+    if jit.enabled():
+        return (lambda a: mk.group(a, of, O),
+                lambda a: mk.months_sum(a) if a.ndim == 3 else mk.months_sum(a[:, :, None])[:, 0])
+    return (lambda a: np.stack([seq_sum(a[:, :, of == o], 2) if (of == o).any() else
+                                np.zeros(a.shape[:2]) for o in range(O)], axis=2),
+            lambda a: seq_sum(a, 1))
 
 
 def _utilisation(r, flows, group) -> tuple[np.ndarray, np.ndarray]:

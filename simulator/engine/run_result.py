@@ -238,7 +238,7 @@ def _history_kernel(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: di
     facility has more than 8 phases, on numpy."""
     if pipe is not None or np.diff(np.append(c.facility_first_phase, start.shape[1])).max() > 8:
         return _history(c, start, online, pipe)
-    (R, P), H, F, T = start.shape, c.months, len(c.facilities), len(c.types)
+    R, H, F, T = start.shape[0], c.months, len(c.facilities), len(c.types)
     under, planned = np.empty((2, R, H, F, T))  # one block: huge pages
     out = {"under_construction_p": under, "planned_p": planned, "capex_mcny": np.empty((R, H, F))}
     f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731

@@ -12,7 +12,7 @@ from simulator import jit
 from simulator.engine import money as em
 from simulator.engine.market import FIXED_CNY, FIXED_P
 from simulator.engine.record import FIXED, seq_sum
-from simulator.ensemble import kernels, money_fast
+from simulator.ensemble import kernels
 from simulator.ensemble.summary import Block
 from simulator.units import format_month
 
@@ -50,7 +50,7 @@ def reduce_money(r, market_t: np.ndarray | None = None) -> tuple[MoneyReduced | 
     c, mk = r.compiled, r.market
     if mk is None or not c.market.uses_money:
         return None, {}
-    o = money_fast.operator_money(r) if jit.enabled() else em.operator_money(r)
+    o = em.operator_money(r)
     if market_t is None:
         market_t = seq_sum(mk.market_p, 2)
     if jit.enabled():

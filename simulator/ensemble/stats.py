@@ -5,18 +5,16 @@ Both are computed per batch of replications and merged across batches; merging i
 any batch size, executor, worker count and order in which batches come back. Memory depends
 on the number of series and of distinct values, not on the replication count.
 
-- `ExactSums`: the sum of each series with no rounding. Every value is cut into its bits in
-  fixed 24-bit windows of the float64 exponent range (window w holds bits 2^(LOW + 24 w) up to
-  2^(LOW + 24 w + 23)); each window's part is a multiple of 2^(LOW + 24 w) below
-  2^(LOW + 24 w + 24), so up to 2^29 of them add up in float64 without rounding. The total is
-  the correctly rounded sum of the windows (`math.fsum`).
+- `ExactSums`: the sum of each series with no rounding. Every value is cut into fixed 24-bit
+  windows of the float64 exponent range (window w: multiples of 2^(LOW + 24 w) below
+  2^(LOW + 24 w + 24)), so up to 2^29 of them add up in float64 without rounding; the total
+  is the correctly rounded sum of the windows (`math.fsum`).
 - `Histograms`: per series, bins keyed by the sign, exponent and top `bits` mantissa bits of a
   value, each with its count and the exact minimum and maximum of the values in it. An order
   statistic is exact when its bin holds one distinct value; otherwise it is the middle of the
-  bin's [min, max], within 2^-(bits + 1) of the value's magnitude (`relative_error`). `bits` is
-  BIN_BITS (10: 0.049 %) for up to MANY_SERIES series and one less for every doubling beyond,
-  down to MIN_BITS (so that a very large scenario's histograms fit in memory); it depends on
-  the scenario only, never on the batching.
+  bin's [min, max], within 2^-(bits + 1) of the value's magnitude (`relative_error`). `bits`:
+  BIN_BITS (10: 0.049 %) up to MANY_SERIES series, one less per doubling beyond, down to
+  MIN_BITS (large scenarios' histograms fit in memory); never depends on the batching.
 """
 
 from __future__ import annotations
@@ -107,11 +105,8 @@ class ExactSums:
 
 
 def exact_sums_sorted(x: np.ndarray, mantissa_bits: int, smallest: np.ndarray) -> ExactSums:
-    """ExactSums of rows sorted ascending (S, R), float64 holding values of `mantissa_bits`
-    (24 for float32 values), with `smallest` the least non-zero magnitude of each row (inf if
-    none). A row is summed directly where no partial sum can round (all its values are
-    multiples of its smallest value's last bit, and R times its largest magnitude stays below
-    2^52 of them); the other rows go through the windows."""
+    """ExactSums of sorted rows (S, R) of `mantissa_bits` values (24: float32), `smallest` each
+    row's least non-zero magnitude (inf: none); rows that cannot round are summed directly."""
     if not x.size:
         return ExactSums.zeros(x.shape[0])
     return exact_sums_of(x[:, 0], x[:, -1], x.shape[1], mantissa_bits, smallest,
@@ -119,9 +114,8 @@ def exact_sums_sorted(x: np.ndarray, mantissa_bits: int, smallest: np.ndarray) -
 
 
 def exact_sums_of(first, last, R: int, mantissa_bits: int, smallest, sums, rows_of) -> ExactSums:
-    """`exact_sums_sorted` of sorted rows of R values known by their first and last values (S,),
-    `smallest`, `sums()` (S,) their sums in any order (used only where exact, so any order
-    gives the same bits) and `rows_of(rows)` the sorted float64 rows of those indices."""
+    """`exact_sums_sorted` of rows known by first and last values (S,), `sums()` (any order:
+    used only where exact) and `rows_of(rows)` (the sorted float64 rows of those indices)."""
     big = np.maximum(np.abs(first), np.abs(last))
     _, e_small = np.frexp(np.where(np.isfinite(smallest), smallest, 1.0))
     grain = np.ldexp(1.0, np.maximum(e_small - mantissa_bits, LOW + 1).astype(np.int64))

@@ -1,15 +1,12 @@
-"""`engine.money.operator_money` with its sums over each operator's facilities compiled
-(`simulator.jit`): the same steps in the same order, so the same bits; the money statistics use
-it when `jit.enabled()`, and the tests hold the two equal. The engine's function is the
-definition; a change there shows up here as a failing test."""
+"""Compiled sums of the operators' money (`simulator.jit`): the sums over each operator's
+facilities and over months that `engine.money.operator_money` takes, in the same order as its
+numpy path (`seq_sum`), so the same bits; used when `jit.enabled()`."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from simulator import jit
-from simulator.engine import money as em
-from simulator.engine.record import seq_sum
 
 
 @jit.kernel
@@ -61,29 +58,3 @@ def months_sum(a: np.ndarray) -> np.ndarray:
     out = np.empty((a.shape[0], a.shape[2]))
     _months_sum(np.asarray(a, dtype=np.float64), out)
     return out
-
-
-def operator_money(r) -> dict[str, np.ndarray]:
-    """`engine.money.operator_money(r)`, the same bits (see there)."""
-    c = r.compiled
-    names, of = em.operators(c)
-    O = len(names)
-    flows = em.facility_flows(r)
-    grouped = lambda a: group(a, of, O)  # noqa: E731
-    cash = grouped(sum(flows.values()))
-    totals = {k: months_sum(seq_sum(v, 2)[:, :, None])[:, 0] for k, v in flows.items()}
-    by_operator = {k: months_sum(grouped(v)) for k, v in flows.items()}  # (R, O) each
-    R = cash.shape[0]
-    by_operator.update(resale=np.zeros((R, O)), purchase=np.zeros((R, O)))
-    if c.market.spill.any():
-        plat = em.platform_flows(r)
-        cash[:, :, O - 1] += plat["resale"] + plat["purchase"]
-        totals.update({k: seq_sum(v, 1) for k, v in plat.items()})
-        for k, v in plat.items():
-            by_operator[k][:, O - 1] = seq_sum(v, 1)
-    else:
-        totals.update(resale=np.zeros(R), purchase=np.zeros(R))
-    rate = c.scenario.money.discount_rate if c.scenario.money is not None else 0.08
-    util, breakeven = em._utilisation(r, flows, grouped)
-    return {"cash": cash, "npv": em.npv(cash, rate), "payback": em.payback(cash), "util": util,
-            "breakeven": breakeven, "totals": totals, "by_operator": by_operator}
