@@ -13,22 +13,30 @@ them off for a block of code (the tests compare the two paths in one process).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from contextlib import contextmanager
 
-try:
-    if os.environ.get("CAPSIM_NUMBA", "1").strip() in ("0", "false", "no", "off"):
-        raise ImportError("turned off by CAPSIM_NUMBA")
-    import numba
-except ImportError:  # the numpy paths
-    numba = None
 
-_on = [numba is not None]
+def _found() -> bool:
+    """numba is installed and not turned off by CAPSIM_NUMBA (found without importing it:
+    importing numba takes about 0.25 s, paid only when a kernel first runs)."""
+    if os.environ.get("CAPSIM_NUMBA", "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    try:
+        return importlib.util.find_spec("numba") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+_FOUND = _found()
+_on = [_FOUND]
+_warm = [False]  # the kernels have run in this process
 
 
 def available() -> bool:
-    """numba is importable (and not turned off by CAPSIM_NUMBA)."""
-    return numba is not None
+    """numba is installed (and not turned off by CAPSIM_NUMBA)."""
+    return _FOUND
 
 
 def enabled() -> bool:
@@ -47,16 +55,56 @@ def disabled():
         _on[0] = before
 
 
+@contextmanager
+def for_size(replications: int, least: int):
+    """The kernels for a block that runs `replications`, if that is worth loading them: at least
+    `least` replications, or they already ran in this process (loading them from numba's
+    cache costs about half a second once per process); else the numpy paths (the same bits)."""
+    if not _on[0] or _warm[0] or replications >= least:
+        _warm[0] = _warm[0] or _on[0]
+        yield
+    else:
+        with disabled():
+            yield
+
+
+class _Kernel:
+    """A function compiled by numba when it first runs (nopython, no fast-math, cached on
+    disk). Compiling it first puts the compiled form of the kernels it calls in its module's
+    namespace, so numba sees compiled callees, and its own in their place too."""
+
+    def __init__(self, fn):
+        self.py_func = fn
+        self._compiled = None
+        self.__name__, self.__doc__ = fn.__name__, fn.__doc__
+
+    def compiled(self):
+        if self._compiled is None:
+            import numba
+
+            # a dispatcher compiles when first called, so it exists before its callees do
+            self._compiled = numba.njit(cache=True, nogil=True, fastmath=False,
+                                        error_model="numpy")(self.py_func)
+            names = self.py_func.__globals__
+            for name, value in list(names.items()):
+                if isinstance(value, _Kernel):
+                    names[name] = value.compiled()
+        return self._compiled
+
+    def __call__(self, *args):
+        return self.compiled()(*args)
+
+
 def kernel(fn):
-    """fn compiled by numba (nopython, no fast-math, cached on disk) when numba is available;
-    else fn itself, which callers only use through `enabled()` (never when it is False)."""
-    if numba is None:
-        return fn
-    return numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")(fn)
+    """fn as a numba kernel (`_Kernel`) when numba is available; else fn itself, which callers
+    only use through `enabled()` (never when it is False)."""
+    return _Kernel(fn) if _FOUND else fn
 
 
 def describe() -> str:
-    """One line for `capsim --version` style reports and benchmarks."""
-    if numba is None:
+    """One line for benchmarks: which paths run."""
+    if not _FOUND:
         return "numpy paths (numba not installed or CAPSIM_NUMBA=0)"
-    return f"numba {numba.__version__} kernels" + ("" if enabled() else " (turned off)")
+    from importlib.metadata import version
+
+    return f"numba {version('numba')} kernels" + ("" if enabled() else " (turned off)")

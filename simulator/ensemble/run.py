@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from simulator import jit
 from simulator.engine.arrays import Compiled, compile_scenario
 from simulator.errors import SimulationError
 from simulator.engine.processes import simulate_batch
@@ -25,6 +26,10 @@ MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
 BATCH_BYTES = 512 * 2 ** 20  # a batch's arrays stay within about this (large scenarios)
 MAX_TASK = 20_000  # replications of one unit of work (its batches merged where they ran)
 KEEP_LIMIT = 100_000  # per-replication outcomes are kept up to this many replications
+# numba kernels (simulator.jit) run for ensembles of at least this many replications: below it,
+# loading them (about 0.5 s once per process) costs more than they save (about 0.2 s per 1,000
+# baseline replications); the numpy paths give the same bits
+KERNEL_REPLICATIONS = 3_000
 
 
 def run_batch(c: Compiled, seed: int, replications, keep: bool = False,
@@ -34,17 +39,19 @@ def run_batch(c: Compiled, seed: int, replications, keep: bool = False,
 
 
 def run_task(c: Compiled, seed: int, replications, keep: bool = False,
-             batch_size: int = MAX_BATCH, keep_rows=()) -> Part:
+             batch_size: int = MAX_BATCH, keep_rows=(), ensemble: int = 0) -> Part:
     """The unit of work sent to an executor: batches of at most `batch_size` replications,
     each simulated and reduced, their summaries merged here (so a worker sends back
-    kilobytes, not the replications)."""
+    kilobytes, not the replications). `ensemble`: replications of the whole ensemble (whether
+    the compiled kernels are worth loading; 0: this unit's)."""
     tune_worker_malloc()
     acc, kept = Accumulator(), []
-    for a in range(0, len(replications), batch_size):
-        part = run_batch(c, seed, replications[a:a + batch_size], keep, keep_rows)
-        acc.add(part.summary)
-        if part.outcomes is not None:
-            kept.append(part.outcomes)
+    with jit.for_size(ensemble or len(replications), KERNEL_REPLICATIONS):
+        for a in range(0, len(replications), batch_size):
+            part = run_batch(c, seed, replications[a:a + batch_size], keep, keep_rows)
+            acc.add(part.summary)
+            if part.outcomes is not None:
+                kept.append(part.outcomes)
     return Part(acc.result(), combine(kept) if kept else None)
 
 
@@ -227,11 +234,12 @@ def run_ensemble(scenario: Scenario | Compiled, replications: int | None = None,
             progress(done[0], n)
 
     if executor is None:
-        for reps in batches(n, workers, batch_size, most):
-            take(run_batch(c, seed, reps, keep, keep_rows))
+        with jit.for_size(n, KERNEL_REPLICATIONS):
+            for reps in batches(n, workers, batch_size, most):
+                take(run_batch(c, seed, reps, keep, keep_rows))
     else:
         size = len(batches(n, workers, batch_size, most)[0])
-        work = (keep, size, keep_rows)
+        work = (keep, size, keep_rows, n)
         _run_on(executor, c, seed, tasks(n, workers, batch_size, most), work, take,
                 window=8 * max(1, workers))
     summary = acc.result()
