@@ -7,7 +7,8 @@ fast-math (IEEE order of every addition, no fused multiply-add), cached on disk,
 transcendental functions (numpy's exp/log may differ in the last bit from LLVM's), so the two
 paths agree exactly; the tests run both.
 
-`CAPSIM_NUMBA=0` in the environment turns the kernels off for a process; `disabled()` turns
+`CAPSIM_NUMBA=0` in the environment turns the kernels off for a process, `CAPSIM_NUMBA=always`
+uses them even for ensembles too small to repay loading them (`for_size`); `disabled()` turns
 them off for a block of code (the tests compare the two paths in one process).
 """
 
@@ -30,6 +31,7 @@ def _found() -> bool:
 
 
 _FOUND = _found()
+_ALWAYS = os.environ.get("CAPSIM_NUMBA", "").strip().lower() == "always"  # whatever the size
 _on = [_FOUND]
 _warm = [False]  # the kernels have run in this process
 
@@ -60,7 +62,7 @@ def for_size(replications: int, least: int):
     """The kernels for a block that runs `replications`, if that is worth loading them: at least
     `least` replications, or they already ran in this process (loading them from numba's
     cache costs about half a second once per process); else the numpy paths (the same bits)."""
-    if not _on[0] or _warm[0] or replications >= least:
+    if not _on[0] or _warm[0] or _ALWAYS or replications >= least:
         _warm[0] = _warm[0] or _on[0]
         yield
     else:

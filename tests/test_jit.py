@@ -50,3 +50,11 @@ def test_a_kernel_gives_the_bits_of_its_python_loop():
     a = np.random.default_rng(0).standard_normal(1000) * 1e10
     assert jit.kernel(total)(a) == total(a)
     assert "numba" in jit.describe()
+
+
+def test_always_uses_the_kernels_for_small_runs_too(monkeypatch):
+    monkeypatch.setattr(jit, "_on", [True])
+    monkeypatch.setattr(jit, "_warm", [False])
+    monkeypatch.setattr(jit, "_ALWAYS", True)
+    with jit.for_size(1, 1000):
+        assert jit.enabled()
