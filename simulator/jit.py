@@ -14,9 +14,11 @@ them off for a block of code (the tests compare the two paths in one process).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from contextlib import contextmanager
+from pathlib import Path
 
 
 def _found() -> bool:
@@ -70,6 +72,26 @@ def for_size(replications: int, least: int):
             yield
 
 
+def _set_cache_dir() -> None:
+    """Before numba is imported: its disk cache in a directory of its own for this version of
+    the kernel modules (`*kernels.py` of the package and this file), unless NUMBA_CACHE_DIR
+    says where. numba keys a cached kernel on its own file only, so a kernel whose callee in
+    another module changed would otherwise be loaded stale."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*kernels.py")) + [Path(__file__).resolve()]:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "capsim"
+    where = base / f"numba-{digest.hexdigest()[:16]}"
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError:  # not writable: numba's own choice (beside the sources)
+        return
+    os.environ["NUMBA_CACHE_DIR"] = str(where)
+
+
 class _Kernel:
     """A function compiled by numba when it first runs (nopython, no fast-math, cached on
     disk). Compiling it first puts the compiled form of the kernels it calls in its module's
@@ -82,6 +104,7 @@ class _Kernel:
 
     def compiled(self):
         if self._compiled is None:
+            _set_cache_dir()
             import numba
 
             # a dispatcher compiles when first called, so it exists before its callees do

@@ -50,8 +50,10 @@ class Allocator:
         self.k_pin = self.pin.astype(np.int64)
 
     def __call__(self, usable: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        usable = np.maximum(usable, 0.0)
-        demand = np.maximum(demand, 0.0)
+        # C-ordered rows: every sum along a row is numpy's pairwise sum whatever the batch size
+        # (a fancy-indexed (R > 1, n) array would be added first to last, a single row pairwise)
+        usable = np.ascontiguousarray(np.maximum(usable, 0.0))
+        demand = np.ascontiguousarray(np.maximum(demand, 0.0))
         R = usable.shape[0]
         if not self.pinned.size:  # every tenant free: no pinned stage, no gathering
             return self._free_only(usable, demand)
@@ -66,7 +68,7 @@ class Allocator:
             pool = left.sum(axis=1, keepdims=True)
             granted = self.stage_free(pool, demand[:, self.free])
             served[:, self.free] = granted
-            total = granted.sum(axis=1, keepdims=True)
+            total = np.ascontiguousarray(granted).sum(axis=1, keepdims=True)
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 spread = np.where(pool > 0, left / np.where(pool > 0, pool, 1.0), 0.0)
             by_facility = by_facility + np.minimum(total * spread, left)
@@ -76,7 +78,7 @@ class Allocator:
         """`__call__` when no tenant is pinned (the same operations on the same values)."""
         pool = usable.sum(axis=1, keepdims=True)
         served = self.stage_free(pool, demand)
-        total = served.sum(axis=1, keepdims=True)
+        total = np.ascontiguousarray(served).sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             spread = np.where(pool > 0, usable / np.where(pool > 0, pool, 1.0), 0.0)
         return served, 0.0 + np.minimum(total * spread, usable)
@@ -126,7 +128,7 @@ class _Share:
 def _group_sum(values: np.ndarray, group: np.ndarray, G: int) -> np.ndarray:
     """Sum (R, N) values into (R, G) by the group of each column."""
     R = values.shape[0]
-    if G == 1:
-        return values.sum(axis=1, keepdims=True)
+    if G == 1:  # C-ordered rows: pairwise whatever the batch size
+        return np.ascontiguousarray(values).sum(axis=1, keepdims=True)
     idx = (np.arange(R)[:, None] * G + group[None, :]).ravel()
     return np.bincount(idx, weights=values.ravel(), minlength=R * G).reshape(R, G)

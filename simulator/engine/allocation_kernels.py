@@ -2,9 +2,9 @@
 
 `allocate_rows` does what `allocation.Allocator` does for a batch, row by row: the same
 operations on the same values in the same order, so both give the same bits. That includes
-numpy's own orders, which depend on how its arrays are laid out: a sum along a C-ordered row
-is numpy's pairwise sum (`pw_sum`), along a column-major (fancy-indexed) array of more than
-one row it adds first to last (`row_sums`); `np.bincount` and `np.cumsum` add first to last
+numpy's own orders: a sum along a C-ordered row is numpy's pairwise sum (`pw_sum`; the numpy
+path makes its rows C-ordered, so the order does not depend on the batch size; `row_sums` can
+also add first to last, as numpy does along a column-major array); `np.bincount` and `np.cumsum` add first to last
 from 0.0; np.minimum / np.maximum keep NaN (`nmin`, `nmax`). Only called when
 `jit.enabled()`; the numpy path is `allocation.py`.
 """
@@ -206,11 +206,10 @@ def allocate_rows(u, dm, pinned, pin_of, free, order_pin, order_free, prop, srv,
     """`Allocator.__call__`: u (R, F) usable [P] (>= 0), dm (R, n) demand [P] (>= 0);
     pinned / free: positions in dm, pin_of (len(pinned),) facility of each pinned one;
     order_pin / order_free (R, .): their rank order. Served into srv (R, n), by facility into
-    byf (R, F). With more than one row, numpy's arrays of demand, of usable capacity and of
-    proportional grants are fancy-indexed (column-major) and summed first to last (`seq`)."""
+    byf (R, F). The numpy path sums along C-ordered rows (pairwise), whatever the batch size."""
     R, F = u.shape
     n = dm.shape[1]
-    seq = R > 1
+    seq = R < 0  # False: no sum here adds first to last by layout
     m = max(n, F) + 1
     gf, left, sel, totals = np.empty((R, n)), np.empty((R, F)), np.empty((R, m)), np.empty((R, m))
     pool, total = np.empty((R, 1)), np.empty((R, 1))

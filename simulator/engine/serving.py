@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 
 
-
 def serve_across(b, m: int, installed: np.ndarray, served_f: np.ndarray, short: np.ndarray) -> None:
     """Month m: serve unmet demand from other pools' leftover capacity, for the whole batch.
 
@@ -28,7 +27,8 @@ def serve_across(b, m: int, installed: np.ndarray, served_f: np.ndarray, short: 
         if u not in rec.last:
             continue  # no tenant demands type u
         demand, served = rec.last[u]
-        unmet = np.maximum(demand - served, 0.0)  # (R, n_u)
+        # C-ordered rows: the sum over tenants is pairwise whatever the batch and the layout
+        unmet = np.ascontiguousarray(np.maximum(demand - served, 0.0))  # (R, n_u)
         need = unmet.sum(axis=1)  # (R,) [P of u]
         left_f = np.maximum(usable[:, :, t] - served_f[:, :, t], 0.0)  # (R, F)
         left = left_f.sum(axis=1)  # [P of t]
