@@ -1,4 +1,11 @@
-"""Lay pages out once, and cut each chart out of one raster of its page as a PNG."""
+"""Lay pages out once; save them as PDF pages and, from the same draw, their charts as PNGs.
+
+A page with charts whose PNGs are asked for is saved with its renderer teed (see `tee`): its
+background and its charts' axes are drawn on an Agg canvas of the page (`PNG_DPI`) by the same
+walk of the artists that writes the PDF page, and each chart is cut out of that canvas. Pages
+without such charts are only saved. Where the tee cannot draw a chart (an image in it), that
+page's charts are drawn on the canvas directly instead.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,16 @@ from pathlib import Path
 
 import numpy as np
 import matplotlib as mpl
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutEngine
 from matplotlib.transforms import Bbox
-from PIL import Image
 
-PNG_DPI = 150  # the charts/ PNGs [dots per inch]
+from simulator.report import inked, pngfile
+from simulator.report.tee import Tee, tapped
+
+PNG_DPI = 150  # the charts/ PNGs [dots per inch]: a full-width chart of an A4 page ~1,750 px
+PAD_IN = 0.08  # white margin kept around a chart's axes, labels and legend [inch]
 NO_AUTO_LAYOUT = {"figure.autolayout": False, "figure.constrained_layout.use": False}
 
 
@@ -45,36 +55,73 @@ def freeze_layout(figures: list[Figure]) -> None:
                 fig.set_layout_engine(None)  # None here: no engine, no extra draw on save
 
 
-def write_pngs(placed: list[tuple[str, Figure, list]], out: Path) -> None:
-    """Each chart (name, page, axes) cut out of a raster of its laid-out page as out/<name>.png.
-
-    One raster of a page serves all its charts: drawing each chart again on a figure of its
-    own would cost as much as the whole PDF.
-    """
+def save_pages(pdf, figures: list[Figure], placed: list | None = None,
+               png_dir: Path | None = None) -> None:
+    """Save `figures` as pages of `pdf` (a PdfPages), each laid out once (see
+    `freeze_layout`), and, with `png_dir`, each chart of `placed` (name, page, axes) that sits
+    on them as `png_dir/<name>.png`, cut from the same draw."""
+    freeze_layout(figures)  # (done already where the pages were numbered: then at no cost)
     by_page: dict[int, list] = {}
-    for name, fig, axes in placed:
+    for name, fig, axes in (placed or []) if png_dir is not None else []:
         by_page.setdefault(id(fig), []).append((name, fig, axes))
+    canvases: dict[tuple, RendererAgg] = {}  # one per page size, cleared for each page
     with frozen():
-        for charts in by_page.values():
-            _cut(charts, out)
+        for fig in figures:
+            charts = by_page.get(id(fig))
+            if not charts:
+                pdf.savefig(fig)
+                continue
+            w_in, h_in = fig.get_size_inches()
+            key = (w_in, h_in)
+            if key not in canvases:
+                canvases[key] = RendererAgg(w_in * PNG_DPI, h_in * PNG_DPI, PNG_DPI)
+            _save_with_pngs(pdf, fig, charts, canvases[key], png_dir)
 
 
-def _cut(charts: list[tuple[str, Figure, list]], out: Path) -> None:
-    """The charts of one page, cut out of one raster of it."""
-    fig = charts[0][1]
-    dpi = fig.dpi
-    fig.set_dpi(PNG_DPI)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    width, height = canvas.get_width_height(physical=True)
-    page = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA",
-                            0, 1).convert("RGB")  # once per page, not per chart
-    pad = PNG_DPI * 0.08
-    for name, _, axes in charts:
-        box = Bbox.union([a.get_tightbbox(renderer) for a in axes])
+def _save_with_pngs(pdf, fig: Figure, charts: list, canvas: RendererAgg, out: Path) -> None:
+    """Save `fig` to `pdf`, its `charts` drawn on `canvas` meanwhile; cut them out as PNGs."""
+    canvas.clear()
+    groups = {"page": [fig.patch], **{i: axes for i, (_, _, axes) in enumerate(charts)}}
+    boxes: list[Bbox] = []
+
+    def cover(tee: Tee) -> None:  # what each chart inked on the canvas [canvas pixels]
+        if not tee.unsupported:
+            boxes[:] = [inked.union(tee.inked.get(i, [])) or _extent(axes, tee, tee._k())
+                        for i, (_, _, axes) in enumerate(charts)]
+
+    with tapped(fig, groups, lambda renderer: Tee(renderer, canvas, fig), cover):
+        pdf.savefig(fig)
+    if not boxes:  # the tee could not draw them: on the canvas directly
+        boxes = _draw_directly(fig, charts, [a for group in groups.values() for a in group],
+                               canvas)
+    page = np.asarray(canvas.buffer_rgba())
+    height, width = page.shape[:2]
+    pad = PNG_DPI * PAD_IN
+    for (name, _, _), box in zip(charts, boxes):
         x0, x1 = max(int(box.x0 - pad), 0), min(int(np.ceil(box.x1 + pad)), width)
         y0 = max(int(height - box.y1 - pad), 0)
         y1 = min(int(np.ceil(height - box.y0 + pad)), height)
-        page.crop((x0, y0, x1, y1)).save(out / f"{name}.png", compress_level=1)
-    fig.set_dpi(dpi)
+        pngfile.write(out / f"{name}.png", page[y0:y1, x0:x1], PNG_DPI)
+
+
+def _extent(axes: list, renderer, scale: float = 1.0) -> Bbox:
+    """What `axes` cover with their labels, titles and legends, times `scale`."""
+    boxes = [b for b in (a.get_tightbbox(renderer) for a in axes) if b is not None]
+    return Bbox(Bbox.union(boxes).get_points() * scale)
+
+
+def _draw_directly(fig: Figure, charts: list, drawn: list, canvas: RendererAgg) -> list:
+    """Draw the page's background and charts on `canvas` (in the page's drawing order);
+    return the charts' extents in its pixels."""
+    canvas.clear()
+    own = {id(a) for a in drawn}
+    dpi = fig.dpi
+    fig.set_dpi(PNG_DPI)
+    try:
+        fig.patch.draw(canvas)
+        for artist in sorted(fig.get_children()[1:], key=lambda a: a.get_zorder()):
+            if id(artist) in own:
+                artist.draw(canvas)
+        return [_extent(axes, canvas) for _, _, axes in charts]
+    finally:
+        fig.set_dpi(dpi)
