@@ -25,6 +25,7 @@ from simulator.report.tee import Tee, tapped
 
 PNG_DPI = 150  # the charts/ PNGs [dots per inch]: a full-width chart of an A4 page ~1,750 px
 PAD_IN = 0.08  # white margin kept around a chart's axes, labels and legend [inch]
+TEED = True  # False: each page saved, then its charts drawn on Agg directly (tests compare)
 NO_AUTO_LAYOUT = {"figure.autolayout": False, "figure.constrained_layout.use": False}
 
 
@@ -84,30 +85,45 @@ def _save_with_pngs(pdf, fig: Figure, charts: list, canvas: RendererAgg, out: Pa
     groups = {"page": [fig.patch], **{i: axes for i, (_, _, axes) in enumerate(charts)}}
     boxes: list[Bbox] = []
 
-    def cover(tee: Tee) -> None:  # what each chart inked on the canvas [canvas pixels]
+    def cover(tee: Tee) -> None:  # each chart's axes and what it inked [canvas pixels]
         if not tee.unsupported:
-            boxes[:] = [inked.union(tee.inked.get(i, [])) or _extent(axes, tee, tee._k())
+            k = tee._k()
+            boxes[:] = [inked.union([*tee.inked.get(i, []),
+                                     *(Bbox(a.bbox.get_points() * k) for a in axes
+                                       if a.get_visible())]) or _extent(axes, tee, k)
                         for i, (_, _, axes) in enumerate(charts)]
 
-    with tapped(fig, groups, lambda renderer: Tee(renderer, canvas, fig), cover):
+    if TEED:
+        with tapped(fig, groups, lambda renderer: Tee(renderer, canvas, fig), cover):
+            pdf.savefig(fig)
+    else:
         pdf.savefig(fig)
     if not boxes:  # the tee could not draw them: on the canvas directly
         boxes = _draw_directly(fig, charts, [a for group in groups.values() for a in group],
                                canvas)
     page = np.asarray(canvas.buffer_rgba())
-    height, width = page.shape[:2]
-    pad = PNG_DPI * PAD_IN
     for (name, _, _), box in zip(charts, boxes):
-        x0, x1 = max(int(box.x0 - pad), 0), min(int(np.ceil(box.x1 + pad)), width)
-        y0 = max(int(height - box.y1 - pad), 0)
-        y1 = min(int(np.ceil(height - box.y0 + pad)), height)
-        pngfile.write(out / f"{name}.png", page[y0:y1, x0:x1], PNG_DPI)
+        rows, cols = _crop(box, *page.shape[:2])
+        pngfile.write(out / f"{name}.png", page[rows, cols], PNG_DPI)
+
+
+def _crop(box: Bbox, height: int, width: int) -> tuple[slice, slice]:
+    """The rows and columns of a `height` x `width` raster (rows from the top) that hold
+    `box` (pixels from the bottom left) and `PAD_IN` around it; at least one pixel."""
+    pad = PNG_DPI * PAD_IN
+    x0 = min(max(int(box.x0 - pad), 0), width - 1)
+    x1 = max(min(int(np.ceil(box.x1 + pad)), width), x0 + 1)
+    y0 = min(max(int(height - box.y1 - pad), 0), height - 1)
+    y1 = max(min(int(np.ceil(height - box.y0 + pad)), height), y0 + 1)
+    return slice(y0, y1), slice(x0, x1)
 
 
 def _extent(axes: list, renderer, scale: float = 1.0) -> Bbox:
-    """What `axes` cover with their labels, titles and legends, times `scale`."""
-    boxes = [b for b in (a.get_tightbbox(renderer) for a in axes) if b is not None]
-    return Bbox(Bbox.union(boxes).get_points() * scale)
+    """What `axes` cover with their labels, titles and legends (matplotlib's tight boxes),
+    times `scale`; the whole page if they cover nothing."""
+    box = inked.union(a.get_tightbbox(renderer) for a in axes)
+    box = box if box is not None else axes[0].get_figure(root=True).bbox
+    return Bbox(box.get_points() * scale)
 
 
 def _draw_directly(fig: Figure, charts: list, drawn: list, canvas: RendererAgg) -> list:
