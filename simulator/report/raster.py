@@ -82,7 +82,8 @@ def save_pages(pdf, figures: list[Figure], placed: list | None = None,
 def _save_with_pngs(pdf, fig: Figure, charts: list, canvas: RendererAgg, out: Path) -> None:
     """Save `fig` to `pdf`, its `charts` drawn on `canvas` meanwhile; cut them out as PNGs."""
     canvas.clear()
-    groups = {"page": [fig.patch], **{i: axes for i, (_, _, axes) in enumerate(charts)}}
+    axes_of = {i: axes for i, (_, _, axes) in enumerate(charts)}
+    groups = {"page": [fig.patch], **axes_of}
     boxes: list[Bbox] = []
 
     def cover(tee: Tee) -> None:  # each chart's axes and what it inked [canvas pixels]
@@ -91,10 +92,10 @@ def _save_with_pngs(pdf, fig: Figure, charts: list, canvas: RendererAgg, out: Pa
             boxes[:] = [inked.union([*tee.inked.get(i, []),
                                      *(Bbox(a.bbox.get_points() * k) for a in axes
                                        if a.get_visible())]) or _extent(axes, tee, k)
-                        for i, (_, _, axes) in enumerate(charts)]
+                        for i, axes in axes_of.items()]
 
     if TEED:
-        with tapped(fig, groups, lambda renderer: Tee(renderer, canvas, fig), cover):
+        with tapped(fig, groups, lambda renderer: Tee(renderer, canvas, fig, axes_of), cover):
             pdf.savefig(fig)
     else:
         pdf.savefig(fig)

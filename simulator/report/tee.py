@@ -28,18 +28,24 @@ from matplotlib.transforms import Affine2D, Bbox, TransformedPath
 
 from simulator.report import inked
 
-_OWN = frozenset({"_pdf", "_agg", "_fig", "on", "unsupported", "inked"})
+_OWN = frozenset({"_pdf", "_agg", "_fig", "_charts", "_frames", "_scales", "on",
+                  "unsupported", "inked"})
+_EPS = 0.5  # slack when asking whether a clip rectangle is an axes' frame [drawing units]
 
 
 class Tee:
     """The renderer a page is saved with (`pdf`), its drawing calls also made on `agg` (a
     RendererAgg of the page at the PNGs' resolution) while `on` names what is being drawn;
-    `inked[name]`: the boxes (in `agg`'s pixels) those calls covered."""
+    for the names in `charts` (name: its axes), `inked[name]`: the boxes (in `agg`'s pixels)
+    those calls covered outside the chart's axes (a chart's box holds its axes anyway)."""
 
-    def __init__(self, pdf, agg, fig):
+    def __init__(self, pdf, agg, fig, charts: dict):
         object.__setattr__(self, "_pdf", pdf)
         object.__setattr__(self, "_agg", agg)
         object.__setattr__(self, "_fig", fig)
+        object.__setattr__(self, "_charts", charts)
+        object.__setattr__(self, "_frames", {})
+        object.__setattr__(self, "_scales", {})
         object.__setattr__(self, "on", None)
         object.__setattr__(self, "unsupported", False)
         object.__setattr__(self, "inked", {})
@@ -60,6 +66,13 @@ class Tee:
         72 dpi), or the pixels of a rasterised artist (the figure at the raster's dpi)."""
         return self._agg.dpi / self._fig.dpi
 
+    def _scale(self) -> Affine2D:
+        """From drawing units to canvas pixels (see `_k`)."""
+        k = self._k()
+        if k not in self._scales:
+            self._scales[k] = Affine2D().scale(k)
+        return self._scales[k]
+
     def _gc(self, gc) -> GraphicsContextBase:
         """A copy of `gc` with its clip rectangle and clip path in canvas pixels."""
         out = GraphicsContextBase()
@@ -68,29 +81,44 @@ class Tee:
             out._cliprect = Bbox(gc._cliprect.get_points() * self._k())
         if gc._clippath is not None:
             path, affine = gc._clippath.get_transformed_path_and_affine()
-            out._clippath = TransformedPath(path, affine + Affine2D().scale(self._k()))
+            out._clippath = TransformedPath(path, affine + self._scale())
         return out
 
-    def _ink(self, gc, box: Bbox | None) -> None:
-        """Note `box` (drawing units, clipped as `gc` clips) as inked by what is `on`."""
-        box = inked.clipped(box, gc.get_clip_rectangle())
+    def _ink(self, gc, box_of) -> None:
+        """Note the box `box_of()` gives (drawing units, clipped as `gc` clips) as inked by
+        the chart `on`, unless `gc` clips it to one of the chart's axes."""
+        if self.on not in self._charts:
+            return
+        clip = gc.get_clip_rectangle()
+        if clip is not None and self._in_frame(clip):
+            return
+        box = inked.clipped(box_of(), clip)
         if box is not None:
             self.inked.setdefault(self.on, []).append(Bbox(box.get_points() * self._k()))
+
+    def _in_frame(self, clip: Bbox) -> bool:
+        """Whether `clip` lies within the frame of one of the axes of the chart `on`."""
+        key = (self.on, self._fig.dpi)  # a rasterised artist draws at another dpi
+        if key not in self._frames:
+            self._frames[key] = [a.bbox.extents for a in self._charts[self.on]
+                                 if a.get_visible()]
+        x0, y0, x1, y1 = clip.extents
+        return any(x0 >= f[0] - _EPS and y0 >= f[1] - _EPS and x1 <= f[2] + _EPS
+                   and y1 <= f[3] + _EPS for f in self._frames[key])
 
     # ------------------------------------------------------------------ drawing
     def draw_path(self, gc, path, transform, rgbFace=None):
         self._pdf.draw_path(gc, path, transform, rgbFace)
         if self.on is not None:
-            self._ink(gc, inked.path(path, transform))
-            s = Affine2D().scale(self._k())
-            self._agg.draw_path(self._gc(gc), path, transform + s, rgbFace)
+            self._ink(gc, lambda: inked.path(path, transform))
+            self._agg.draw_path(self._gc(gc), path, transform + self._scale(), rgbFace)
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
         self._pdf.draw_markers(gc, marker_path, marker_trans, path, trans, rgbFace)
         if self.on is not None:
-            self._ink(gc, inked.shifted(inked.path(marker_path, marker_trans),
-                                        trans.transform(path.vertices)))
-            s = Affine2D().scale(self._k())
+            self._ink(gc, lambda: inked.shifted(inked.path(marker_path, marker_trans),
+                                                trans.transform(path.vertices)))
+            s = self._scale()
             self._agg.draw_markers(self._gc(gc), marker_path, marker_trans + s, path,
                                    trans + s, rgbFace)
 
@@ -99,9 +127,9 @@ class Tee:
         self._pdf.draw_path_collection(gc, master_transform, paths, all_transforms, offsets,
                                        offset_trans, *args, **kwargs)
         if self.on is not None:  # path i: all_transforms[i], then master; offsets: offset_trans
-            self._ink(gc, inked.collection(master_transform, paths, all_transforms, offsets,
-                                           offset_trans))
-            s = Affine2D().scale(self._k())
+            self._ink(gc, lambda: inked.collection(master_transform, paths, all_transforms,
+                                                   offsets, offset_trans))
+            s = self._scale()
             self._agg.draw_path_collection(self._gc(gc), master_transform + s, paths,
                                            all_transforms, offsets, offset_trans + s,
                                            *args, **kwargs)
@@ -111,18 +139,18 @@ class Tee:
         self._pdf.draw_quad_mesh(gc, master_transform, width, height, coordinates, offsets,
                                  offset_trans, *args, **kwargs)
         if self.on is not None:
-            self._ink(gc, inked.points(master_transform.transform(
+            self._ink(gc, lambda: inked.points(master_transform.transform(
                 coordinates.reshape(-1, 2))))
-            s = Affine2D().scale(self._k())
+            s = self._scale()
             self._agg.draw_quad_mesh(self._gc(gc), master_transform + s, width, height,
                                      coordinates, offsets, offset_trans + s, *args, **kwargs)
 
     def draw_gouraud_triangles(self, gc, triangles, colors, transform):
         self._pdf.draw_gouraud_triangles(gc, triangles, colors, transform)
         if self.on is not None:
-            self._ink(gc, inked.points(transform.transform(triangles.reshape(-1, 2))))
+            self._ink(gc, lambda: inked.points(transform.transform(triangles.reshape(-1, 2))))
             self._agg.draw_gouraud_triangles(self._gc(gc), triangles, colors,
-                                             transform + Affine2D().scale(self._k()))
+                                             transform + self._scale())
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         self._pdf.draw_text(gc, x, y, s, prop, angle, ismath, mtext)
@@ -135,8 +163,11 @@ class Tee:
         k = self._k()
         up = self._pdf.get_canvas_width_height()[1] - y if self._pdf.flipy() else y
         # what the text's layout measured (the same call, answered from its cache)
-        w, h, d = mtext._get_text_metrics_with_cache(self, s, prop, ismath, self._fig.dpi)
-        self._ink(gc, inked.text(x, up, w, h, d, angle))
+        def box():
+            w, h, d = mtext._get_text_metrics_with_cache(self, s, prop, ismath, self._fig.dpi)
+            return inked.text(x, up, w, h, d, angle)
+
+        self._ink(gc, box)
         hinting = mpl.rcParams["text.hinting"]
         mpl.rcParams["text.hinting"] = "no_hinting"
         try:
