@@ -21,6 +21,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutE
 from matplotlib.transforms import Bbox
 
 from simulator.report import inked, pngfile
+from simulator.report.canvas import Canvas
 from simulator.report.tee import Tee, tapped
 
 PNG_DPI = 150  # the charts/ PNGs [dots per inch]: a full-width chart of an A4 page ~1,750 px
@@ -65,7 +66,7 @@ def save_pages(pdf, figures: list[Figure], placed: list | None = None,
     by_page: dict[int, list] = {}
     for name, fig, axes in (placed or []) if png_dir is not None else []:
         by_page.setdefault(id(fig), []).append((name, fig, axes))
-    canvases: dict[tuple, RendererAgg] = {}  # one per page size, cleared for each page
+    canvases: dict[tuple, Canvas] = {}  # one per page size, cleared for each page
     with frozen():
         for fig in figures:
             charts = by_page.get(id(fig))
@@ -75,11 +76,11 @@ def save_pages(pdf, figures: list[Figure], placed: list | None = None,
             w_in, h_in = fig.get_size_inches()
             key = (w_in, h_in)
             if key not in canvases:
-                canvases[key] = RendererAgg(w_in * PNG_DPI, h_in * PNG_DPI, PNG_DPI)
+                canvases[key] = Canvas(w_in * PNG_DPI, h_in * PNG_DPI, PNG_DPI)
             _save_with_pngs(pdf, fig, charts, canvases[key], png_dir)
 
 
-def _save_with_pngs(pdf, fig: Figure, charts: list, canvas: RendererAgg, out: Path) -> None:
+def _save_with_pngs(pdf, fig: Figure, charts: list, canvas: Canvas, out: Path) -> None:
     """Save `fig` to `pdf`, its `charts` drawn on `canvas` meanwhile; cut them out as PNGs."""
     canvas.clear()
     axes_of = {i: axes for i, (_, _, axes) in enumerate(charts)}
@@ -99,7 +100,8 @@ def _save_with_pngs(pdf, fig: Figure, charts: list, canvas: RendererAgg, out: Pa
             pdf.savefig(fig)
     else:
         pdf.savefig(fig)
-    if not boxes:  # the tee could not draw them: on the canvas directly
+    if not boxes:  # the tee could not draw them: by matplotlib on Agg, as they are
+        canvas = RendererAgg(canvas.width, canvas.height, PNG_DPI)
         boxes = _draw_directly(fig, charts, [a for group in groups.values() for a in group],
                                canvas)
     page = np.asarray(canvas.buffer_rgba())
@@ -130,7 +132,6 @@ def _extent(axes: list, renderer, scale: float = 1.0) -> Bbox:
 def _draw_directly(fig: Figure, charts: list, drawn: list, canvas: RendererAgg) -> list:
     """Draw the page's background and charts on `canvas` (in the page's drawing order);
     return the charts' extents in its pixels."""
-    canvas.clear()
     own = {id(a) for a in drawn}
     dpi = fig.dpi
     fig.set_dpi(PNG_DPI)
