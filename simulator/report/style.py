@@ -146,10 +146,49 @@ def fonts_resolved_once() -> Iterator[None]:
     manager._find_fonts_by_props = find
     mtext._get_text_metrics_with_cache, mtext.get_font = metrics, font_of
     try:
-        yield
+        with _pdf_glyphs_unloaded():
+            yield
     finally:
         del manager._find_fonts_by_props  # the class's method again
         mtext._get_text_metrics_with_cache, mtext.get_font = measure, get_font
+
+
+@contextlib.contextmanager
+def _pdf_glyphs_unloaded() -> Iterator[None]:
+    """The PDF backend's text layout without loading each glyph's outline (matplotlib 3.11).
+
+    `matplotlib._text_helpers.layout` lays a string out and then loads every glyph's outline
+    into the font, for callers that go on to read it (text as paths); the PDF backend reads
+    only the glyph indices and positions, so for it the loading (some 10,000 glyphs for a run
+    report, a tenth of the PDF's CPU) is skipped. The PDF is the same, byte for byte. Other
+    matplotlib versions, and every other caller, keep matplotlib's own layout."""
+    from matplotlib.backends import backend_pdf
+
+    helpers = backend_pdf._text_helpers
+    if tuple(mpl.__version_info__[:2]) != (3, 11) or isinstance(helpers, _LayoutOnly):
+        yield
+        return
+    backend_pdf._text_helpers = _LayoutOnly(helpers)
+    try:
+        yield
+    finally:
+        backend_pdf._text_helpers = helpers
+
+
+class _LayoutOnly:
+    """`matplotlib._text_helpers` whose `layout` does not load the glyphs it lays out."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def layout(self, string, font, *, features=None, language=None):
+        from matplotlib.ft2font import LoadFlags
+
+        return iter(font._layout(string, LoadFlags.NO_HINTING, features=features,
+                                 language=language))
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
 
 
 class _Tables:

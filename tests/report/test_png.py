@@ -1,11 +1,12 @@
 """The charts' PNGs come from the PDF's own draw of each page (`raster`, `tee`): the PDF is the
-same bytes with or without them, each page is drawn once, every PNG holds its chart whole (a
+same bytes with or without them (and without the PDF layout shortcut), each page is drawn once, every PNG holds its chart whole (a
 white margin all round, nothing cut off) and shows what Agg draws for that chart directly;
 a page with an image in a chart falls back to drawing it directly. The PNG writer round-trips
 any raster and records its resolution."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from simulator.output import forked
-from simulator.report import fork, pngfile, raster
+from simulator.report import fork, pngfile, raster, style
 from simulator.report.document import Chart, Document, Meta
 
 NAMES = ["lines", "bars", "mesh", "words", "shapes", "picture"]
@@ -121,6 +122,13 @@ def test_the_pdf_is_the_same_bytes_with_or_without_pngs(teed, tmp_path):
     without = write(tmp_path, png=False)
     assert not (without / "charts").exists()
     assert pdf_bytes(without / "report.pdf") == pdf_bytes(teed / "report.pdf")
+
+
+def test_the_pdf_layout_without_glyph_loading_changes_no_byte(teed, tmp_path, monkeypatch):
+    """`style._pdf_glyphs_unloaded` (the PDF backend's layout, glyph outlines not loaded)."""
+    monkeypatch.setattr(style, "_pdf_glyphs_unloaded", contextlib.nullcontext)
+    plain = write(tmp_path, png=False)
+    assert pdf_bytes(plain / "report.pdf") == pdf_bytes(teed / "report.pdf")
 
 
 def test_each_page_is_drawn_once_for_pdf_and_pngs(tmp_path, monkeypatch):
