@@ -1,10 +1,16 @@
 """Lay pages out once; save them as PDF pages and, from the same draw, their charts as PNGs.
 
 A page with charts whose PNGs are asked for is saved with its renderer teed (see `tee`): its
-background and its charts' axes are drawn on an Agg canvas of the page (`PNG_DPI`) by the same
-walk of the artists that writes the PDF page, and each chart is cut out of that canvas. Pages
-without such charts are only saved. Where the tee cannot draw a chart (an image in it), that
-page's charts are drawn on the canvas directly instead.
+background and its charts' axes are drawn on an Agg canvas of the page (`canvas.Canvas`, at
+`PNG_DPI`) by the same walk of the artists that writes the PDF page, and each chart is cut out
+of that canvas along what it inked (see `inked`) and written by `pngfile`. Pages without such
+charts are only saved. Where the tee cannot draw a chart (an image in it), that page's charts
+are drawn by matplotlib on Agg directly instead.
+
+`PNG_DPI` is 150: a chart as wide as the A4 page is ~1,740 px wide, so it fills a 1920-px
+slide at one PNG pixel per screen pixel, and a half-page chart (~870 px) a half slide; the
+text stays sharp at either size (10-pt tick labels are ~21 px tall). The PNG records its
+resolution, so slide and word processors place it at its size on the page.
 """
 
 from __future__ import annotations

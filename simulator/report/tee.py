@@ -11,9 +11,10 @@ one walk of the artists makes both.
 
 What the canvas gets is what Agg would draw for the same artists: paths, markers, collections
 and meshes with the same line widths, dashes, hatches and clip regions (all in points, which
-Agg turns into its pixels), text laid out by Agg at the canvas's resolution at the place the
-PDF's layout gave it. Calls the canvas cannot take this way (images, TeX) mark the page
-`unsupported`; its charts are then drawn on Agg directly (see `raster`).
+Agg turns into its pixels), text laid out by Agg at the canvas's resolution, unhinted, at the
+place the PDF's layout gave it. Calls the canvas cannot take this way (images, TeX) mark the
+page `unsupported`; its charts are then drawn on Agg directly (see `raster`). Each chart's box
+(what its calls inked outside its axes, and its axes) is noted on the way, for cutting it out.
 """
 
 from __future__ import annotations
