@@ -3,7 +3,8 @@
 - `document`: the one PDF API (`Document`, `Meta`, `Chart`) every PDF is built with;
 - `style`, `axes`, `pages`, `fork`, `halves`, `raster`, `data`: the look, drawing helpers, page
   furniture, forked drawing (pages on two cores), layout and PNG cutting, and the tables a
-  report draws from;
+  report draws from; `tee`, `canvas`, `inked`, `pngfile`: the PNGs drawn from the PDF's own
+  draw of a page, cut and written;
 - `i18n/`: the words in Chinese and English;
 - `run/`: report.pdf of a run (its pages registered in `run/registry.py`); `compare/`:
   comparison.pdf; `analysis/`: sensitivity, plan, sweep; `hindcast/`: hindcast.pdf.

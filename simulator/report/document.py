@@ -10,8 +10,9 @@ same way:
         doc.write(pdf_path, charts_dir)  # footers, layout once, PDF (+ PNGs), on two cores
 
 `write` lays each page out once, numbers the pages (footer: version, title, scenario hash,
-overrides), writes the PDF and, if asked, the PNGs, each beside its target and renamed into place
-only when both are whole, so a failure leaves the previous files as they were.
+overrides), writes the PDF and, if asked, the PNGs (cut from the same draw of each page, see
+`raster`), each beside its target and renamed into place only when both are whole, so a
+failure leaves the previous files as they were.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ import matplotlib as mpl
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from simulator.report import fork, halves
+from simulator.report import halves
 from simulator.report.i18n.text import Text
-from simulator.report.raster import freeze_layout, frozen, write_pngs
+from simulator.report.raster import save_pages
 from simulator.report.style import fonts_resolved_once, register_font, report_rc
 
 
@@ -138,15 +139,15 @@ class Document:
     def write(self, path: str | os.PathLike, charts_dir: str | os.PathLike | None = None
               ) -> Path:
         """Write the PDF to `path` and, if `charts_dir` is given, each placed chart as
-        `charts_dir/<name>.png`. Where forking is safe and a core is spare the pages are drawn
-        in two halves on two cores (see `halves`); else the PNGs are drawn in a forked child (or, failing that,
-        here) while this process writes the PDF. Both are written beside their targets and
-        renamed into place when both are whole."""
+        `charts_dir/<name>.png`, cut from the same draw of each page. Where forking is safe
+        and a core is spare the pages are drawn in two halves on two cores (see `halves`);
+        else here. Both are written beside their targets and renamed into place when both are
+        whole."""
         path = Path(path)
         charts_dir = Path(charts_dir) if charts_dir is not None else None
         self._footers()
         pdf_tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        png_tmp, job = None, None
+        png_tmp = None
         try:
             if charts_dir is not None:
                 charts_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -155,21 +156,12 @@ class Document:
             if halves.available(len(self.figures)):  # two cores: every other page forked
                 halves.draw_in_halves(self.figures, pdf_tmp, self._metadata(), self.placed,
                                       png_tmp)
-            else:  # one process: the PNGs (if any) in a forked child while this draws the PDF
-                freeze_layout(self.figures)
-                if png_tmp is not None:
-                    job = fork.start(lambda: write_pngs(self.placed, png_tmp))
-                self._pdf(pdf_tmp)
-            if job is not None:
-                job, running = None, job
-                running.join()
+            else:
+                self._pdf(pdf_tmp, png_tmp)
             if png_tmp is not None:
                 _replace_dir(png_tmp, charts_dir)
             os.replace(pdf_tmp, path)
         finally:
-            if job is not None:  # the PDF failed: let the child finish, report the PDF's error
-                with contextlib.suppress(Exception):
-                    job.join()
             pdf_tmp.unlink(missing_ok=True)
             if png_tmp is not None and png_tmp.exists():
                 shutil.rmtree(png_tmp, ignore_errors=True)
@@ -188,10 +180,9 @@ class Document:
         return {"Title": self.meta.title, "Author": "capsim",
                 "Creator": f"capsim {__version__}", "Subject": self.meta.subject}
 
-    def _pdf(self, path: Path) -> None:
-        with frozen(), PdfPages(path, metadata=self._metadata()) as pdf:
-            for fig in self.figures:
-                pdf.savefig(fig)
+    def _pdf(self, path: Path, png_dir: Path | None = None) -> None:
+        with PdfPages(path, metadata=self._metadata()) as pdf:
+            save_pages(pdf, self.figures, self.placed, png_dir)
 
 
 @contextlib.contextmanager

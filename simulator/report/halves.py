@@ -10,7 +10,7 @@ file is somewhat larger.
 
 Used only where forking is safe (see `fork.can_fork`), a core is spare (on a busy machine the
 forked half's extra CPU would buy no time); otherwise `Document.write`
-draws the PDF in this process (and the PNGs, if asked, in a forked child) as before.
+draws all the pages (and their PNGs, from the same draw) in this process.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from simulator.output import forked
 from simulator.report import fork
-from simulator.report.raster import freeze_layout, frozen, write_pngs
+from simulator.report.raster import save_pages
 
 
 def available(pages: int) -> bool:
@@ -35,14 +35,9 @@ def available(pages: int) -> bool:
 def draw_pages(figures: list[Figure], pdf_path: Path, metadata: dict,
                placed: list | None = None, png_dir: Path | None = None) -> None:
     """Lay `figures` out once, write them to `pdf_path` and, with `png_dir`, the charts of
-    `placed` that sit on them as PNGs."""
-    freeze_layout(figures)
-    with frozen(), PdfPages(pdf_path, metadata=metadata) as pdf:
-        for fig in figures:
-            pdf.savefig(fig)
-    if png_dir is not None:
-        mine = {id(f) for f in figures}
-        write_pngs([p for p in placed or [] if id(p[1]) in mine], png_dir)
+    `placed` that sit on them as PNGs (from the same draw, see `raster.save_pages`)."""
+    with PdfPages(pdf_path, metadata=metadata) as pdf:
+        save_pages(pdf, figures, placed, png_dir)
 
 
 def draw_in_halves(figures: list[Figure], pdf_path: Path, metadata: dict,

@@ -146,10 +146,75 @@ def fonts_resolved_once() -> Iterator[None]:
     manager._find_fonts_by_props = find
     mtext._get_text_metrics_with_cache, mtext.get_font = metrics, font_of
     try:
-        yield
+        with _pdf_glyphs_unloaded():
+            yield
     finally:
         del manager._find_fonts_by_props  # the class's method again
         mtext._get_text_metrics_with_cache, mtext.get_font = measure, get_font
+
+
+@contextlib.contextmanager
+def _pdf_glyphs_unloaded() -> Iterator[None]:
+    """The PDF backend's text layouts kept, their glyphs' outlines not loaded (matplotlib 3.11).
+
+    `matplotlib._text_helpers.layout` lays a string out and then loads every glyph's outline
+    into the font, for callers that go on to read it (text as paths); the PDF backend reads
+    only the glyph indices and positions, so for it the loading (some 10,000 glyphs for a run
+    report) is skipped, and each string's layout at a font and size is kept (a report draws the
+    same tick labels on many pages): together about a fifth of the PDF's drawing. The PDF is
+    the same, byte for byte. Other matplotlib versions, and every other caller, keep
+    matplotlib's own layout."""
+    from matplotlib.backends import backend_pdf
+
+    helpers, renderer = backend_pdf._text_helpers, backend_pdf.RendererPdf
+    if tuple(mpl.__version_info__[:2]) != (3, 11) or isinstance(helpers, _Layouts):
+        yield
+        return
+    sizes: dict[int, float] = {}  # the size each font was last set to by the PDF [points]
+    own = renderer.__dict__.get("_get_font_ttf")
+    font_ttf = renderer._get_font_ttf
+
+    def sized_font(self, prop):
+        font = font_ttf(self, prop)
+        sizes[id(font)] = prop.get_size_in_points()
+        return font
+
+    renderer._get_font_ttf, backend_pdf._text_helpers = sized_font, _Layouts(helpers, sizes)
+    try:
+        yield
+    finally:
+        backend_pdf._text_helpers = helpers
+        if own is None:
+            del renderer._get_font_ttf  # the base class's again
+        else:
+            renderer._get_font_ttf = own
+
+
+class _Layouts:
+    """`matplotlib._text_helpers` whose `layout` keeps each layout (by font, size, string and
+    options) and does not load the glyphs it lays out."""
+
+    def __init__(self, module, sizes: dict):
+        self._module, self._sizes, self._kept = module, sizes, {}
+
+    def layout(self, string, font, *, features=None, language=None):
+        from matplotlib.ft2font import LoadFlags
+
+        key = (id(font), self._sizes.get(id(font)), string, features, language)
+        try:
+            known = key[1] is not None and key in self._kept
+        except TypeError:  # unhashable options: laid out each time
+            key, known = None, False
+        if not known:
+            items = font._layout(string, LoadFlags.NO_HINTING, features=features,
+                                 language=language)
+            if key is None or key[1] is None:
+                return iter(items)
+            self._kept[key] = items
+        return iter(self._kept[key])
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
 
 
 class _Tables:
