@@ -20,8 +20,9 @@ from synthetic import synthetic_scenario
 import simulator as sim
 from simulator.engine.arrays import compile_scenario
 from simulator.engine.processes import simulate_batch
-from simulator.ensemble.run import KERNEL_REPLICATIONS, MAX_BATCH, run_ensemble, run_task
+from simulator.ensemble.run import KERNEL_BYTES, MAX_BATCH, run_ensemble, run_task
 from simulator import jit
+from simulator.ensemble.bounds import replication_bytes
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "dianjun-baseline.yaml"
 LARGE = (1000, 10_000, 240)
@@ -52,16 +53,16 @@ def simpy_events(o) -> Figure:
 def baseline(o) -> Figure:
     c = _baseline()
     # warm: imports, caches and the compiled kernels loaded (run_ensemble uses them from
-    # KERNEL_REPLICATIONS on); what the first ensemble of a process costs more is printed
-    first = []
+    # KERNEL_BYTES of arrays on); what the first ensemble of a process costs more is printed
+    first, warm = [], -(-KERNEL_BYTES // replication_bytes(c))
     for _ in range(2):
-        timed(lambda: run_ensemble(c, max(500, KERNEL_REPLICATIONS), seed=1), 1, first)
+        timed(lambda: run_ensemble(c, max(500, warm), seed=1), 1, first)
     n, cpu = o.replications, []
     fig = Figure("baseline", "run_ensemble(baseline), one process: simulation and streamed "
                  f"statistics (tables not included); {jit.describe()}", f"{n:,} replications",
                  timed(lambda: run_ensemble(c, n, seed=1, keep_replications=False), o.runs, cpu),
                  cpu=cpu, count=n)
-    fig.extra[f"first ensemble in a process ({max(500, KERNEL_REPLICATIONS):,} replications) "
+    fig.extra[f"first ensemble in a process ({max(500, warm):,} replications) "
               "minus the second, CPU [s] (imports, loading the kernels)"] = first[0] - first[1]
     one = simulate_batch(c, 1, [0])
     fig.extra["SimPy events of one replication run alone"] = one.events

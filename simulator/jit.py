@@ -60,11 +60,12 @@ def disabled():
 
 
 @contextmanager
-def for_size(replications: int, least: int):
-    """The kernels for a block that runs `replications`, if that is worth loading them: at least
-    `least` replications, or they already ran in this process (loading them from numba's
-    cache costs about half a second once per process); else the numpy paths (the same bits)."""
-    if not _on[0] or _warm[0] or _ALWAYS or replications >= least:
+def for_size(work: float, least: float):
+    """The kernels for a block of `work` (e.g. bytes its replications write), if that is worth
+    loading them: at least `least`, or they already ran in this process (loading them from
+    numba's cache costs about half a second once per process); else the numpy paths (the same
+    bits)."""
+    if not _on[0] or _warm[0] or _ALWAYS or work >= least:
         _warm[0] = _warm[0] or _on[0]
         yield
     else:

@@ -26,10 +26,11 @@ MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
 BATCH_BYTES = 512 * 2 ** 20  # a batch's arrays stay within about this (large scenarios)
 MAX_TASK = 20_000  # replications of one unit of work (its batches merged where they ran)
 KEEP_LIMIT = 100_000  # per-replication outcomes are kept up to this many replications
-# numba kernels (simulator.jit) run for ensembles of at least this many replications: below it,
+# numba kernels (simulator.jit) run for ensembles whose replications write at least this many
+# bytes of arrays in all (`bounds.replication_bytes`; the baseline: 3,000 replications): below,
 # loading them (about 0.5 s once per process) costs more than they save (about 0.2 s per 1,000
 # baseline replications); the numpy paths give the same bits
-KERNEL_REPLICATIONS = 3_000
+KERNEL_BYTES = 3_000 * 529_440
 
 
 def run_batch(c: Compiled, seed: int, replications, keep: bool = False,
@@ -46,7 +47,7 @@ def run_task(c: Compiled, seed: int, replications, keep: bool = False,
     the compiled kernels are worth loading; 0: this unit's)."""
     tune_worker_malloc()
     acc, kept = Accumulator(), []
-    with jit.for_size(ensemble or len(replications), KERNEL_REPLICATIONS):
+    with jit.for_size((ensemble or len(replications)) * replication_bytes(c), KERNEL_BYTES):
         for a in range(0, len(replications), batch_size):
             part = run_batch(c, seed, replications[a:a + batch_size], keep, keep_rows)
             acc.add(part.summary)
@@ -234,7 +235,7 @@ def run_ensemble(scenario: Scenario | Compiled, replications: int | None = None,
             progress(done[0], n)
 
     if executor is None:
-        with jit.for_size(n, KERNEL_REPLICATIONS):
+        with jit.for_size(n * replication_bytes(c), KERNEL_BYTES):
             for reps in batches(n, workers, batch_size, most):
                 take(run_batch(c, seed, reps, keep, keep_rows))
     else:
