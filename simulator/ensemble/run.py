@@ -25,6 +25,7 @@ from simulator.ensemble import money_stats, pipeline_tables, tables
 MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
 BATCH_BYTES = 512 * 2 ** 20  # a batch's arrays stay within about this (large scenarios)
 MAX_TASK = 20_000  # replications of one unit of work (its batches merged where they ran)
+TASKS_PER_WORKER = 2  # units of work per worker at least (each costs the parent a merge)
 KEEP_LIMIT = 100_000  # per-replication outcomes are kept up to this many replications
 # numba kernels (simulator.jit) run for ensembles whose replications write at least this many
 # bytes of arrays in all (`bounds.replication_bytes`; the baseline: 3,000 replications): below,
@@ -72,10 +73,10 @@ def batches(replications: int, workers: int = 1, size: int | None = None,
 
 def tasks(replications: int, workers: int = 1, size: int | None = None,
           most: int = MAX_BATCH) -> list[range]:
-    """Split 0..n-1 into units of work: at least four per worker, at most MAX_TASK
+    """Split 0..n-1 into units of work: at least TASKS_PER_WORKER per worker, at most MAX_TASK
     replications, a whole number of batches (`size` or `batches`' choice) each."""
     size = len(batches(replications, workers, size, most)[0])
-    per = max(1, min(MAX_TASK // size, replications // max(1, 4 * workers * size)))
+    per = max(1, min(MAX_TASK // size, replications // max(1, TASKS_PER_WORKER * workers * size)))
     step = per * size
     return [range(a, min(a + step, replications)) for a in range(0, replications, step)]
 
