@@ -26,6 +26,9 @@ from simulator.ensemble.bounds import replication_bytes
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "dianjun-baseline.yaml"
 LARGE = (1000, 10_000, 240)
+DASK_CONFIG = {"distributed.worker.profile.enabled": False,
+               "distributed.admin.tick.interval": "1s",
+               "distributed.worker.memory.monitor-interval": "1s"}
 
 
 def _baseline():
@@ -118,8 +121,9 @@ def dask(o) -> Figure:
 
     c = _baseline()
     n = o.replications
-    # the workers' sampling profiler (every 10 ms) costs capsim's array work about 8 % (README)
-    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+    # a cluster set up for capsim's work (README, "Dask workers"): the workers' sampling
+    # profiler (every 10 ms) off, the event loop's tick and the memory monitor every second
+    with dask.config.set(DASK_CONFIG), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                          dashboard_address=None) as cluster, Client(cluster) as client:
         ex = client.get_executor(pure=False)
@@ -127,7 +131,7 @@ def dask(o) -> Figure:
         secs = timed(lambda: run_ensemble(c, n, seed=1, executor=ex, workers=2,
                                           keep_replications=False), o.runs)
     fig = Figure("dask", "run_ensemble(baseline) on a Dask LocalCluster, 2 workers x 1 thread, "
-                 "profiler off (started and their kernels loaded before timing)",
+                 "profiler off, tick 1 s (started and their kernels loaded before timing)",
                  f"{n:,} replications", secs)
     fig.extra.update(cold)
     for reps in (MAX_BATCH, 2500):
