@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine.allocation_kernels import allocate_rows, nmax, nmin, pw_sum
+from simulator.engine.allocation_kernels import allocate_rows, nmax, nmin
+from simulator.engine.pairwise_kernels import pw_sum
 from simulator.jit import kernel
 
 

@@ -1,97 +1,27 @@
 """Compiled loops (`simulator.jit`) for the sums after a run: each adds in exactly numpy's order.
 
 numpy's order, which these loops copy (the tests check them against numpy on random values):
-- `np.add.reduceat` over a group a[lo:hi] gives a[lo] + pairwise(a[lo+1:hi]), on any axis;
-- `np.add.reduce` over the contiguous last axis gives 0.0 + pairwise(a);
+- `np.add.reduceat` over a group a[lo:hi] gives a[lo] + pw_sum(a[lo+1:hi]), on any axis;
+- `np.add.reduce` over the contiguous last axis gives 0.0 + pw_sum(a);
 - `np.add.reduce` over an axis that is not the innermost adds the slices first to last;
 - `seq_sum` adds first to last.
-Here pairwise(a) is numpy's pairwise summation: below 8 values one after the other from 0.0,
-up to 128 in eight running sums, above that the two halves (split at a multiple of 8).
+Here pw_sum(a) is numpy's pairwise summation (`pairwise_kernels`).
 
 `tenant_sums` is `MonthlyRecord.finish`'s loop: one pass over a type's stored tenant arrays
 (H, R, n) writes demand, unmet and the fixed-point per-entry sums of every month; `bills` is
 `MarketWork._bill_months` for all months of a type. The short sums are written out in the
 loops: a call with array arguments costs more than such a sum.
 
-Every kernel that calls another is in this module: numba's disk cache would not see a change
-in a function of another module that a cached kernel calls.
+(numba's disk cache keys a kernel on its own file only; `simulator.jit` keeps the cache in a
+directory per version of all kernel modules, so a changed callee elsewhere is never stale.)
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from simulator.engine.pairwise_kernels import pw_sum
 from simulator.jit import kernel
-
-
-@kernel
-def _pairwise_block(a, lo, n):
-    """numpy's pairwise sum of at most 128 values a[lo:lo + n]."""
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    i = 8
-    while i < n - (n % 8):
-        j = lo + i
-        r0 += a[j]
-        r1 += a[j + 1]
-        r2 += a[j + 2]
-        r3 += a[j + 3]
-        r4 += a[j + 4]
-        r5 += a[j + 5]
-        r6 += a[j + 6]
-        r7 += a[j + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[lo + i]
-        i += 1
-    return res
-
-
-@kernel
-def pairwise(a, lo, n):
-    """numpy's pairwise sum of a[lo:lo + n] (1-D float64). Small enough for LLVM to inline:
-    the short sums (the usual case) cost no call."""
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    if n <= 128:
-        return _pairwise_block(a, lo, n)
-    return _pairwise_tree(a, lo, n)
-
-
-@kernel
-def _pairwise_tree(a, lo, n):
-    """pairwise above 128 values: the halves (split at a multiple of 8) summed in turn,
-    walked with a stack (numba caches no recursion)."""
-    los, ns = np.empty(64, dtype=np.int64), np.empty(64, dtype=np.int64)
-    stage, acc = np.zeros(64, dtype=np.int64), np.empty(64)
-    sp = 0
-    los[0], ns[0] = lo, n
-    while True:
-        k = ns[sp]
-        if k <= 128 or stage[sp] == 2:  # a finished half goes to its parent
-            v = _pairwise_block(a, los[sp], k) if k <= 128 else acc[sp]
-            if sp == 0:
-                return v
-            sp -= 1
-            acc[sp] = v if stage[sp] == 0 else acc[sp] + v
-            stage[sp] += 1
-            continue
-        n2 = k // 2
-        n2 -= n2 % 8
-        first = stage[sp] == 0
-        sp += 1
-        los[sp] = los[sp - 1] if first else los[sp - 1] + n2
-        ns[sp] = n2 if first else k - n2
-        stage[sp] = 0
 
 
 @kernel
@@ -162,8 +92,8 @@ def tenant_sums(D, S, starts, ends, zero, t, scale, demand, unmet, fx_d, fx_s):
                             rd += d[i]
                             rs += s[i]
                     else:
-                        rd = pairwise(d, lo + 1, hi - lo - 1)
-                        rs = pairwise(s, lo + 1, hi - lo - 1)
+                        rd = pw_sum(d, lo + 1, hi - lo - 1)
+                        rs = pw_sum(s, lo + 1, hi - lo - 1)
                     sd += rd
                     ss += rs
                 fx_d[m, g] += fixed(sd, scale)
@@ -206,7 +136,7 @@ def bills(served, starts, ends, pin, facs, t, served_f, util, base, decline, lev
                         rest += served[m, r, i]
                     v += rest
                 elif hi - lo > 16:
-                    v += pairwise(served[m, r], j, hi - j)
+                    v += pw_sum(served[m, r], j, hi - j)
                 per[g] = v
             tot = 0.0
             for k in range(Ft):
@@ -216,7 +146,7 @@ def bills(served, starts, ends, pin, facs, t, served_f, util, base, decline, lev
                 left[k] = x if (x > 0.0 or x != x) else 0.0
                 tot += left[k]  # left.sum(axis=2): from 0.0, pairwise (Ft < 8: in turn)
             if Ft >= 8:
-                tot = 0.0 + pairwise(left, 0, Ft)
+                tot = 0.0 + pw_sum(left, 0, Ft)
             for k in range(Ft):
                 ratio = left[k] / tot if tot > 0 else 0.0
                 u = util[m, r, facs[k], t]
@@ -241,7 +171,7 @@ def _pinned_sum(per, pin, k, Ft):
         col = np.empty(G)
         for g in range(G):
             col[g] = per[g] if pin[g] == k else 0.0
-        return 0.0 + pairwise(col, 0, G)
+        return 0.0 + pw_sum(col, 0, G)
     acc = per[0] if pin[0] == k else 0.0
     if Ft == 1:  # pairwise below 8 values: 0.0 + a0 + a1 + ...
         acc = 0.0 + acc

@@ -61,13 +61,16 @@ def _assert_same(fast: dict, plain: dict) -> None:
 
 # ---------------------------------------------------------------- numpy's order of addition
 def test_pairwise_and_group_sums_follow_numpy():
-    from simulator.engine.sum_kernels import pairwise
+    from simulator.engine.pairwise_kernels import pw_sum
 
     rng = np.random.default_rng(5)
     for n in [*range(1, 140), 255, 256, 1000, 4097]:
         v = rng.random(n) * 10.0 ** rng.integers(-4, 4, n)
-        assert 0.0 + pairwise(v, 0, n) == np.add.reduce(v), n  # the contiguous last axis
-        assert v[0] + pairwise(v, 1, n - 1) == np.add.reduceat(v, [0])[0], n  # reduceat
+        assert 0.0 + pw_sum(v, 0, n) == np.add.reduce(v), n  # the contiguous last axis
+        assert v[0] + pw_sum(v, 1, n - 1) == np.add.reduceat(v, [0])[0], n  # reduceat
+        z = np.full(n, -0.0)  # signs of zero as numpy gives them (reduceat keeps -0.0)
+        assert np.signbit(0.0 + pw_sum(z, 0, n)) == np.signbit(np.add.reduce(z)), n
+        assert np.signbit(z[0] + pw_sum(z, 1, n - 1)) == np.signbit(np.add.reduceat(z, [0])[0])
 
 
 def test_seq_sum_gives_numpys_bits_in_every_layout():

@@ -102,7 +102,8 @@ def test_serving_across_pools_gives_the_same_bits_with_the_kernels(case, R):
 # ---------------------------------------------------------------- the pieces
 @pytest.mark.parametrize("n", [1, 2, 7, 8, 9, 16, 23, 128, 129, 300, 1001])
 def test_pw_sum_is_numpys_sum(n):
-    from simulator.engine.allocation_kernels import pw_sum, row_sums
+    from simulator.engine.allocation_kernels import row_sums
+    from simulator.engine.pairwise_kernels import pw_sum
     x = np.random.default_rng(n).uniform(0, 1, (3, n)) * 10.0 ** np.random.default_rng(
         n + 1).uniform(-8, 8, (3, n))
     assert pw_sum(x[1].copy(), 0, n) == x[1].sum()
