@@ -42,6 +42,9 @@ def main() -> None:
             sys.exit(143)
         raise
     except Exception as exc:  # a bug in capsim, not in the input
+        if _state.get("interrupted") or _state.get("terminated"):  # swallowed, then failed
+            _err("interrupted; nothing was written")
+            sys.exit(143 if _state.get("terminated") else 130)
         if _state["debug"]:
             raise
         _err(f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in capsim, "

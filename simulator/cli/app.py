@@ -44,6 +44,11 @@ def guarded():
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (see `Terminated`)
         _err("interrupted; nothing was written")
         raise typer.Exit(getattr(exc, "exit_code", 130))
+    except Exception:  # an interrupt that a library swallowed and then failed on (numba)
+        if not (_state.get("interrupted") or _state.get("terminated")):
+            raise
+        _err("interrupted; nothing was written")
+        raise typer.Exit(143 if _state.get("terminated") else 130)
 
 
 class Terminated(KeyboardInterrupt):
@@ -57,11 +62,35 @@ def _on_sigterm(signum, frame) -> None:
     raise Terminated()
 
 
+def _on_sigint(signum, frame) -> None:
+    _state["interrupted"] = True  # sticky: see `_check_interrupt`
+    raise KeyboardInterrupt()
+
+
+def _check_interrupt(done: int = 0, total: int = 0) -> None:
+    """Raise the interrupt again at a batch boundary if one came and was lost (a library may
+    swallow a KeyboardInterrupt raised inside its own code, e.g. while numba compiles)."""
+    if _state.get("terminated"):
+        raise Terminated()
+    if _state.get("interrupted"):
+        raise KeyboardInterrupt()
+
+
 def handle_sigterm() -> None:
-    """Turn SIGTERM into `Terminated` (in the main thread, where signals are delivered)."""
+    """Turn SIGTERM into `Terminated` and SIGINT into KeyboardInterrupt, both remembered (in
+    the main thread, where signals are delivered)."""
     import signal
 
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
+    default = sys.unraisablehook
+
+    def quiet(unraisable) -> None:  # an interrupt inside a callback (llvmlite's): no traceback
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            default(unraisable)
+
+    sys.unraisablehook = quiet
 
 
 def command_line() -> str:
@@ -74,6 +103,7 @@ def command_line() -> str:
 @app.callback()
 def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) -> None:
     _state["debug"] = debug
+    _state["interrupted"] = False  # a command starts uninterrupted (in-process reuse too)
 
 
 def _overrides(sets: Optional[list[str]]) -> dict[str, object]:
@@ -181,7 +211,7 @@ def _progress(enabled: bool):
     from contextlib import nullcontext
 
     if not enabled or not sys.stderr.isatty():
-        return nullcontext(None)
+        return nullcontext(_check_interrupt)
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
                                TextColumn, TimeRemainingColumn)
     from rich.text import Text
@@ -192,6 +222,7 @@ def _progress(enabled: bool):
 
     class Bar(Progress):
         def __call__(self, done: int, total: int) -> None:
+            _check_interrupt()
             if not self.tasks:
                 self.add_task("replications", total=total)
             self.update(self.tasks[0].id, completed=done, total=total)
