@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def _found() -> bool:
 
 _FOUND = _found()
 _ALWAYS = os.environ.get("CAPSIM_NUMBA", "").strip().lower() == "always"  # whatever the size
-_on = [_FOUND]
+_on = [_FOUND]  # in use, unless this thread says otherwise (`disabled`)
+_thread = threading.local()  # .on: this thread's choice (the workbench runs in threads)
 _warm = [False]  # the kernels have run in this process
 
 
@@ -44,19 +46,19 @@ def available() -> bool:
 
 
 def enabled() -> bool:
-    """The kernels are in use now."""
-    return _on[0]
+    """The kernels are in use now, in this thread."""
+    return _on[0] and getattr(_thread, "on", True)
 
 
 @contextmanager
 def disabled():
-    """Run the block on the numpy paths (for tests comparing the two)."""
-    before = _on[0]
-    _on[0] = False
+    """Run the block on the numpy paths, in this thread (other threads keep their choice)."""
+    before = getattr(_thread, "on", True)
+    _thread.on = False
     try:
         yield
     finally:
-        _on[0] = before
+        _thread.on = before
 
 
 @contextmanager
@@ -65,8 +67,8 @@ def for_size(work: float, least: float):
     loading them: at least `least`, or they already ran in this process (loading them from
     numba's cache costs about half a second once per process); else the numpy paths (the same
     bits)."""
-    if not _on[0] or _warm[0] or _ALWAYS or work >= least:
-        _warm[0] = _warm[0] or _on[0]
+    if not enabled() or _warm[0] or _ALWAYS or work >= least:
+        _warm[0] = _warm[0] or enabled()
         yield
     else:
         with disabled():

@@ -58,3 +58,28 @@ def test_always_uses_the_kernels_for_small_runs_too(monkeypatch):
     monkeypatch.setattr(jit, "_ALWAYS", True)
     with jit.for_size(1, 1000):
         assert jit.enabled()
+
+
+def test_disabled_is_this_threads_choice_only(monkeypatch):
+    """The workbench runs ensembles in threads: one run's choice never flips another's."""
+    import threading
+
+    monkeypatch.setattr(jit, "_on", [True])
+    seen = []
+    inside, leave = threading.Event(), threading.Event()
+
+    def other():
+        with jit.disabled():
+            inside.set()
+            leave.wait(10)
+            seen.append(jit.enabled())
+
+    t = threading.Thread(target=other)
+    t.start()
+    try:
+        inside.wait(10)
+        assert jit.enabled()  # this thread still uses the kernels
+    finally:
+        leave.set()
+        t.join(10)
+    assert seen == [False]
