@@ -98,12 +98,20 @@ def test_interrupt_leaves_no_partial_directory_and_keeps_previous_results(scenar
     out = tmp_path / "run"
     assert in_process("run", scenario, "-n", 5, "--out", out, "--no-report").returncode == 0
     before = (out / "summary.json").read_bytes()
+    # Ctrl-C reaches the child even when the tests run in a background shell (which starts
+    # its commands with SIGINT ignored, and Python keeps an ignored SIGINT ignored)
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", str(scenario), "-n",
                              "300000", "--out", str(out), "--no-report"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        time.sleep(3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert proc.returncode == 130
     assert "interrupted; nothing was written" in err and "Traceback" not in err
     assert (out / "summary.json").read_bytes() == before
