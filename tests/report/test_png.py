@@ -162,10 +162,17 @@ def test_every_png_holds_its_chart_whole(teed):
 
 def aligned(a: np.ndarray, b: np.ndarray, reach: int = 12) -> np.ndarray:
     """|a - b| (grey levels, max over RGB) where `b`, shifted by at most `reach` px, fits `a`
-    best (the two crops' boxes differ by a few pixels)."""
+    best (the two crops' boxes differ by a few pixels). The shift is sought within 2 px of the
+    one that lines up the two images' ink (the first dark row and column of each)."""
+    def ink(x):
+        dark = x.min(axis=2) < 128
+        return int(np.argmax(dark.any(axis=1))), int(np.argmax(dark.any(axis=0)))
+
+    (ta, la), (tb, lb) = ink(a), ink(b)
+    y0, x0 = np.clip(ta - tb, -reach, reach), np.clip(la - lb, -reach, reach)
     best = None
-    for dy in range(-reach, reach + 1):
-        for dx in range(-reach, reach + 1):
+    for dy in range(max(-reach, y0 - 2), min(reach, y0 + 2) + 1):
+        for dx in range(max(-reach, x0 - 2), min(reach, x0 + 2) + 1):
             ya, yb, xa, xb = max(dy, 0), max(-dy, 0), max(dx, 0), max(-dx, 0)
             h = min(a.shape[0] - ya, b.shape[0] - yb)
             w = min(a.shape[1] - xa, b.shape[1] - xb)
