@@ -1,12 +1,13 @@
 # Two commands set everything up on a fresh machine (python3, pip and make):
 #   make demo   create .venv, install capsim, run the baseline scenario and write its report
-#   make test   create .venv, install capsim with its test tools, run every test and the layer check
+#   make test   create .venv, install capsim with its test tools and the numba kernels (fast),
+#               run every test (both the numpy and the compiled paths) and the layer check
 #   make check  the fast loop: the layer check and every test not marked slow
 #   make serve  create .venv, install capsim with the web extra, start the workbench on 127.0.0.1:8765
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-EXTRAS ?= test,web
+EXTRAS ?= test,web,fast
 comma  := ,
 STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
@@ -50,7 +51,7 @@ serve: $(STAMP)
 	$(BIN)/capsim serve scenarios
 
 # The benchmarks need the Dask figure's extra and measure the numba kernels (fast) beside the
-# numpy paths: both extras are installed first.
+# numpy paths: both extras are installed first (pip ignores a repeated one).
 bench:
 	$(MAKE) install EXTRAS=$(EXTRAS),dask,fast
 	$(BIN)/python benchmarks/run.py
