@@ -226,15 +226,6 @@ class _TypeWork:
                 self.facs.astype(i64), self.served_cols.astype(i64)) + alloc + (
                     a is not None, c.policy == "proportional")
 
-    def as_numpy_lays_out(self, demand: np.ndarray, served: np.ndarray) -> tuple:
-        """Copies of a month's demand and served (R, n) [P] laid out as `allocate` and the numpy
-        step leave them (fancy-indexed columns are column-major), for `serving`, whose sums over
-        tenants follow the layout (first to last by column, pairwise by row)."""
-        a = self.allocator
-        by_column = (a is None or self.served_cols.size < self.cols.size
-                     or (not a.pinned.size and a.policy == "proportional"))
-        return np.asfortranarray(demand), np.asfortranarray(served) if by_column else served.copy()
-
     def allocate(self, usable: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Served per tenant (R, n) and by facility (R, n_facilities)."""
         if self.allocator is None:

@@ -25,7 +25,7 @@ import numpy as np
 from simulator import jit
 from simulator.engine import market_kernels, sum_kernels
 from simulator.engine.record import fixed_total, month_major, month_major_block, seq_sum
-from simulator.engine.run_result import HOURS_PER_MONTH
+from simulator.engine.run_result import HOURS_PER_MONTH, utilization
 
 FIXED_P = 2.0 ** 24  # settlement P-months in fixed point (sums exact whatever the batching)
 FIXED_CNY = 2.0 ** 8  # settlement amounts in fixed point [CNY / FIXED_CNY]
@@ -121,12 +121,6 @@ def local_price(spec: MarketSpec, base: np.ndarray, util: np.ndarray) -> np.ndar
     return price * np.where(util < level, 1.0 - off, 1.0)
 
 
-def busy_share(busy: np.ndarray, installed: np.ndarray) -> np.ndarray:
-    """busy / installed (0 where nothing is installed), elementwise [fraction]."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(installed > 0, busy / np.where(installed > 0, installed, 1.0), 0.0)
-
-
 class MarketWork:
     """The market's monthly record for a batch of R replications and its settlement sums."""
 
@@ -167,9 +161,9 @@ class MarketWork:
         Keeps busy (served + sold) and utilisation (busy / installed) (R, H, F, T) for the
         result."""
         fast = jit.enabled()
-        price = None if fast else self._sell(c, rec.capacity_p, rec.served_p)
         if fast:
             self._sell_kernel(c, rec)
+        price = None if fast else self._sell(c, rec.capacity_p, rec.served_p)
         for t, ty in rec.works.items():
             served = rec.tenant_srv[t]  # (H, R, n_t), as allocated (before serving across)
             if any(u == t for _, u in rec.before_serving):
@@ -188,7 +182,7 @@ class MarketWork:
         sold = sell_idle(spec, installed * c.max_utilization, served_f)
         self.market_p[:] = sold
         self.busy_p = served_f + sold
-        self.util = busy_share(self.busy_p, installed)
+        self.util = utilization(installed, self.busy_p)
         price = local_price(spec, c.price_per_p_month, self.util)
         np.multiply(served_f, price, out=self.rent_mcny)  # written in place: no temporaries
         self.rent_mcny /= 1e6

@@ -170,7 +170,7 @@ def _step_compiled(b: Batch, m: int) -> None:
                                 *ty.k[4:], k.thr, bool(spilled), k.spill_out, D, S, served_f,
                                 k.short)
         res.spilled[m, t] = spilled
-        res.last[t] = (D[m], S[m]) if not c.counting.serves else ty.as_numpy_lays_out(D[m], S[m])
+        res.last[t] = (D[m], S[m])  # serving's sums take C-ordered rows whatever the layout
     if c.counting.serves:
         serve_across(b, m, installed, served_f, k.short)
     if c.leave_after:

@@ -67,15 +67,8 @@ class Block:
                           np.concatenate([value, h.hi])[order])
         if not means:
             return cls(hist, None)
-        direct = np.zeros((S, 1))
-        direct[const, 0] = value * R
-        sums = ExactSums.of(direct)
-        if vary.size:
-            part = exact_sums_sorted(x, 24, h.smallest_magnitude())
-            full = np.zeros((S, part.s.shape[1]))
-            full[vary] = part.s
-            sums = sums.merge(ExactSums(part.first, full))
-        return cls(hist, sums)
+        return cls(hist, _float32_sums(S, R, const, value, vary,
+                                       lambda: exact_sums_sorted(x, 24, h.smallest_magnitude())))
 
     @classmethod
     def _of_kernel(cls, values: np.ndarray, means: bool) -> "Block":
@@ -98,17 +91,10 @@ class Block:
         hist = Histograms(S, bin_bits(S), series, count, lo, hi)
         if not means:
             return cls(hist, None)
-        const = np.flatnonzero(np.isin(np.arange(S), vary, invert=True))
-        direct = np.zeros((S, 1))
-        direct[const, 0] = (values[const, 0].astype(np.float64) + 0.0) * R
-        sums = ExactSums.of(direct)
-        if vary.size:
-            part = exact_sums_of(first, last, R, 24, small, lambda: total,
-                                 lambda rows: widen_sorted(x[rows]))
-            full = np.zeros((S, part.s.shape[1]))
-            full[vary] = part.s
-            sums = sums.merge(ExactSums(part.first, full))
-        return cls(hist, sums)
+        const = np.setdiff1d(np.arange(S), vary)
+        value = values[const, 0].astype(np.float64) + 0.0
+        return cls(hist, _float32_sums(S, R, const, value, vary, lambda: exact_sums_of(
+            first, last, R, 24, small, lambda: total, lambda rows: widen_sorted(x[rows]))))
 
     @classmethod
     def masked(cls, values: np.ndarray, ok: np.ndarray) -> "Block":
@@ -144,6 +130,21 @@ class Block:
         h = self.hist
         arrays = [h.series, h.count, h.lo, h.hi] + ([self.sums.s] if self.sums else [])
         return sum(a.nbytes for a in arrays)
+
+
+def _float32_sums(S: int, R: int, const: np.ndarray, value: np.ndarray, vary: np.ndarray,
+                  varying) -> ExactSums:
+    """Exact sums of S float32 series of R values: the constant rows `const` as value * R
+    (exact: 24 significant bits times R < 2^29), the rows `vary` from `varying()`."""
+    direct = np.zeros((S, 1))
+    direct[const, 0] = value * R
+    sums = ExactSums.of(direct)
+    if vary.size:
+        part = varying()
+        full = np.zeros((S, part.s.shape[1]))
+        full[vary] = part.s
+        sums = sums.merge(ExactSums(part.first, full))
+    return sums
 
 
 @dataclass
