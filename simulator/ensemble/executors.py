@@ -121,13 +121,15 @@ MMAP_THRESHOLD = 32 * 2 ** 20  # glibc's largest; numpy's temporaries of a batch
 TRIM_THRESHOLD = 256 * 2 ** 20
 
 
-def tune_worker_malloc() -> None:
-    """Undo, once per process, what MALLOC_TRIM_THRESHOLD_ does to numpy in a Dask worker.
+def tune_malloc() -> None:
+    """Undo, once per process, what MALLOC_TRIM_THRESHOLD_ does to numpy's temporaries.
 
-    Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's
-    mmap threshold at 128 KiB: every larger numpy temporary is then mapped, zeroed and unmapped
-    again, and a batch runs about twice as slow as in a plain process. Where that variable is
-    set (on Linux), raise both thresholds for this process. Elsewhere nothing changes.
+    Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 (and leaves it in the
+    environment of the process that started a LocalCluster, and so of what that process starts
+    later), which also fixes glibc's mmap threshold at 128 KiB: every larger numpy temporary is
+    then mapped, zeroed and unmapped again, and a batch runs about twice as slow. Where that
+    variable is set (on Linux), raise both thresholds for this process. Elsewhere nothing
+    changes. Called by each unit of work and by an ensemble run in this process.
     """
     global _TUNED
     if _TUNED or "MALLOC_TRIM_THRESHOLD_" not in os.environ or sys.platform != "linux":

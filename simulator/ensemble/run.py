@@ -17,7 +17,7 @@ from simulator.engine.processes import simulate_batch
 from simulator.scenario.hardware import dump
 from simulator.scenario.schema import DEFAULT_REPLICATIONS, Scenario
 from simulator.ensemble.bounds import replication_bytes
-from simulator.ensemble.executors import tune_worker_malloc
+from simulator.ensemble.executors import tune_malloc
 from simulator.ensemble.reduce import Part, Reduced, combine, monthly_rows, reduce_result
 from simulator.ensemble.summary import Accumulator, Summary
 from simulator.ensemble import money_stats, pipeline_tables, tables
@@ -25,7 +25,11 @@ from simulator.ensemble import money_stats, pipeline_tables, tables
 MAX_BATCH = 500  # replications simulated side by side in one SimPy environment
 BATCH_BYTES = 512 * 2 ** 20  # a batch's arrays stay within about this (large scenarios)
 MAX_TASK = 20_000  # replications of one unit of work (its batches merged where they ran)
-TASKS_PER_WORKER = 2  # units of work per worker at least (each costs the parent a merge)
+# units of work per worker at least. Each unit is a round trip and a summary to pack, send and
+# merge: on an idle 2-core machine two per worker cost a Dask LocalCluster about 0.1 of its
+# speed-up (1.6 against 1.7), and one per worker balanced as well with one core busy (`tasks`
+# makes the units a multiple of the workers; large ensembles get more, of MAX_TASK at most)
+TASKS_PER_WORKER = 1
 KEEP_LIMIT = 100_000  # per-replication outcomes are kept up to this many replications
 # numba kernels (simulator.jit) run for ensembles whose replications write at least this many
 # bytes of arrays in all (`bounds.replication_bytes`; the baseline: 3,000 replications): below,
@@ -46,7 +50,7 @@ def run_task(c: Compiled, seed: int, replications, keep: bool = False,
     each simulated and reduced, their summaries merged here (so a worker sends back
     kilobytes, not the replications). `ensemble`: replications of the whole ensemble (whether
     the compiled kernels are worth loading; 0: this unit's)."""
-    tune_worker_malloc()
+    tune_malloc()
     acc, kept = Accumulator(), []
     with jit.for_size((ensemble or len(replications)) * replication_bytes(c), KERNEL_BYTES):
         for a in range(0, len(replications), batch_size):
@@ -73,12 +77,16 @@ def batches(replications: int, workers: int = 1, size: int | None = None,
 
 def tasks(replications: int, workers: int = 1, size: int | None = None,
           most: int = MAX_BATCH) -> list[range]:
-    """Split 0..n-1 into units of work: at least TASKS_PER_WORKER per worker, at most MAX_TASK
-    replications, a whole number of batches (`size` or `batches`' choice) each."""
+    """Split 0..n-1 into units of work of whole batches (`size` or `batches`' choice): a
+    multiple of the worker count (so that the last round keeps every worker busy), at least
+    TASKS_PER_WORKER per worker, at most MAX_TASK replications each, their sizes differing by
+    one batch at most."""
     size = len(batches(replications, workers, size, most)[0])
-    per = max(1, min(MAX_TASK // size, replications // max(1, TASKS_PER_WORKER * workers * size)))
-    step = per * size
-    return [range(a, min(a + step, replications)) for a in range(0, replications, step)]
+    count = -(-replications // size)  # batches
+    rounds = max(TASKS_PER_WORKER, -(-count // (workers * max(1, MAX_TASK // size))))
+    units = min(count, workers * rounds)
+    edges = [count * i // units * size for i in range(units + 1)]
+    return [range(a, min(b, replications)) for a, b in zip(edges, edges[1:])]
 
 
 def scenario_hash(s: Scenario) -> str:
@@ -236,6 +244,7 @@ def run_ensemble(scenario: Scenario | Compiled, replications: int | None = None,
             progress(done[0], n)
 
     if executor is None:
+        tune_malloc()
         with jit.for_size(n * replication_bytes(c), KERNEL_BYTES):
             for reps in batches(n, workers, batch_size, most):
                 take(run_batch(c, seed, reps, keep, keep_rows))

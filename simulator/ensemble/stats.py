@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.ensemble.wire import histogram_fields, histogram_state
+
 LOW = -1074  # exponent of float64's smallest bit
 WINDOW = 24  # bits per window of ExactSums
 MAX_COUNT = 2 ** 29  # values an ExactSums can add without rounding
@@ -176,17 +178,11 @@ class Histograms:
     hi: np.ndarray  # (E,) float64
 
     def __getstate__(self) -> dict:
-        """For pickling (a worker sending its summary): hi only where it is not lo."""
-        state = dict(self.__dict__)
-        differ = np.flatnonzero(self.hi != self.lo)
-        state["hi"] = (differ, self.hi[differ])
-        return state
+        """For pickling (a worker sending its summary): compact (`wire.histogram_state`)."""
+        return histogram_state(self)
 
     def __setstate__(self, state: dict) -> None:
-        differ, values = state["hi"]
-        hi = state["lo"].copy()
-        hi[differ] = values
-        self.__dict__.update(state, hi=hi)
+        self.__dict__.update(histogram_fields(state))
 
     @classmethod
     def of(cls, values: np.ndarray, bits: int | None = None) -> "Histograms":

@@ -9,8 +9,6 @@ statistics are the same bits for every executor, worker count and batch size.
 
 from __future__ import annotations
 
-import pickle
-import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +19,7 @@ from simulator.ensemble import kernels
 from simulator.ensemble.stats import (MAX_COUNT, ExactSums, Histograms, bin_bits,
                                       exact_sums_of, exact_sums_sorted, sort_rows,
                                       widen_sorted)
+from simulator.ensemble.wire import pack, unpack
 
 
 @dataclass
@@ -168,13 +167,13 @@ class Summary:
         return sum(len(b.hist.count) for b in self.blocks.values())
 
     def __reduce__(self):
-        """Pickled compressed (what a worker sends back: a few hundred kB for the baseline)."""
-        data = pickle.dumps((self.n, self.blocks, self.counts, self.fixed), protocol=5)
-        return _unpack, (zlib.compress(data, 1),)
+        """Pickled compact and compressed (`wire.pack`: what a worker sends back, a few hundred
+        kB for the baseline)."""
+        return _unpack, (pack((self.n, self.blocks, self.counts, self.fixed)),)
 
 
 def _unpack(blob: bytes) -> Summary:
-    return Summary(*pickle.loads(zlib.decompress(blob)))
+    return Summary(*unpack(blob))
 
 
 def merge(parts: list[Summary]) -> Summary:

@@ -12,7 +12,7 @@ import pytest
 import simulator as sim
 from simulator.ensemble import run as ens_mod
 from simulator.engine.arrays import compile_scenario
-from simulator.ensemble.run import batches, run_ensemble
+from simulator.ensemble.run import MAX_TASK, TASKS_PER_WORKER, batches, run_ensemble, tasks
 from tests.helpers import EXAMPLE_YAML
 
 
@@ -40,6 +40,25 @@ def test_batches_cover_every_replication_once():
     for n, workers, size in [(1, 1, None), (10, 2, None), (1001, 2, None), (17, 1, 5)]:
         flat = [r for b in batches(n, workers, size) for r in b]
         assert flat == list(range(n))
+
+
+@pytest.mark.parametrize("n, workers, size", [(1, 4, None), (5, 2, None), (7, 3, None),
+                                               (10_000, 2, None), (11_000, 2, None),
+                                               (100_000, 2, None), (1_000_000, 3, None),
+                                               (1001, 2, 7)])
+def test_units_of_work_are_whole_batches_in_rounds_that_keep_every_worker_busy(n, workers, size):
+    units = tasks(n, workers, size)
+    batch = len(batches(n, workers, size)[0])
+    assert [r for u in units for r in u] == list(range(n))
+    assert all(u.start % batch == 0 for u in units)  # whole batches
+    sizes = [-(-len(u) // batch) for u in units]  # batches per unit
+    assert max(sizes) - min(sizes) <= 1 and max(len(u) for u in units) <= MAX_TASK
+    if n // batch >= workers * TASKS_PER_WORKER:
+        assert len(units) % workers == 0 and len(units) >= workers * TASKS_PER_WORKER
+    # 100,000 on 2 workers: 6 units of 16,500-17,000 (5 of 20,000 would leave one worker idle
+    # for the last fifth)
+    if (n, workers) == (100_000, 2):
+        assert sorted({len(u) for u in units}) == [16_500, 17_000]
 
 
 def test_replication_numbers_do_not_depend_on_batching(compiled):
