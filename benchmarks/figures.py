@@ -186,7 +186,8 @@ def scaling(o) -> Figure:
     """Slopes of the simulation's cost against size, on ensembles big enough that fixed costs
     (imports, compile, the SimPy set-up) do not dominate."""
     fig = Figure("scaling", "run_ensemble of a synthetic scenario (compile excluded), best of "
-                 f"{o.runs}, against one size at a time", "")
+                 f"{o.runs}, against one size at a time; {jit.describe()} at every size "
+                 "(run.py sets CAPSIM_NUMBA=always)", "")
     grids = {
         "replications": ([500, 1000, 2000, 4000], lambda x: ((20, 200, 60), x)),
         "facilities": ([50, 100, 200, 400], lambda x: ((x, 1000, 120), 40)),

@@ -138,7 +138,9 @@ def main() -> None:
     for name in o.only or [n for n in ORDER if not (o.quick and n == "scaling")]:
         print(f"... {name}", file=sys.stderr, flush=True)
         try:
-            env = {"CAPSIM_NUMBA": "0"} if name == "baseline_numpy" else None
+            # the numpy paths; the slopes on one path (the kernels) at every size
+            env = {"baseline_numpy": {"CAPSIM_NUMBA": "0"},
+                   "scaling": {"CAPSIM_NUMBA": "always"}}.get(name)
             figs[name] = in_child(__file__, name, child_args(o), env=env)
         except subprocess.CalledProcessError as exc:  # e.g. the Dask extra is not installed
             last = (exc.stderr or "").strip().splitlines()[-1:] or ["failed"]
