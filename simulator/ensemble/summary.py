@@ -90,7 +90,7 @@ class Block:
         hist = Histograms(S, bin_bits(S), series, count, lo, hi)
         if not means:
             return cls(hist, None)
-        const = np.ones(S, dtype=bool)  # not setdiff1d: it hashes, 0.1 s per million series
+        const = np.ones(S, dtype=bool)  # not np.setdiff1d: 0.1 s a call at 400 facilities
         const[vary] = False
         const = np.flatnonzero(const)
         value = values[const, 0].astype(np.float64) + 0.0

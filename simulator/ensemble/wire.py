@@ -4,9 +4,9 @@
 bytes out by significance (byte k of every item together: the sign, exponent and high mantissa
 bytes of floats, and the high bytes of small integers, are then long runs that zlib's fastest
 level compresses well) and compresses the whole once. `unpack` gives back the same arrays, bit
-for bit and writable. For the baseline's 2,500 replications this is about 380 kB in about 8 ms,
-where zlib of the plain pickle took 14 ms for 590 kB; the worker and the merging process each
-spend that time beside the simulation, so it is paid out of the speed-up of an executor.
+for bit and writable. For 2,500 baseline replications this is 385 kB, packed in 11 ms and
+unpacked in 4.5 ms, where the plain pickle compressed was 587 kB in 15 ms and 5 ms: time the
+worker and the merging process spend beside the simulation, out of an executor's speed-up.
 """
 
 from __future__ import annotations
