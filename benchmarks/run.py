@@ -25,7 +25,7 @@ ORDER = ["simpy_events", "baseline", "baseline_numpy", "tables", "processes", "d
 
 def options(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--runs", type=int, default=3, help="runs per timed figure (min, median)")
+    ap.add_argument("--runs", type=int, default=5, help="runs per timed figure (min, median)")
     ap.add_argument("--events", type=int, default=1_000_000, help="bare SimPy events")
     ap.add_argument("--replications", type=int, default=10_000, help="baseline replications")
     ap.add_argument("--million", type=int, default=1_000_000,
