@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,9 +123,11 @@ def plot_pmet(ax, data: PmetData, *, legend_at: str | None = "upper left"):
         titles(ax, data.title)
         for label, color in zip(data.scenarios, scenario_colors(len(data.scenarios))):
             ax.bar([np.nan], [np.nan], color=color, label=label)  # the page's colour key
-        legend(ax, "lower left", fontsize=9, ncol=len(data.scenarios),
+        legend(ax, "lower left", fontsize=9, ncol=legend_columns(data.scenarios),
                title=data.t("l_by_scenario"), title_fontsize=9, alignment="left")
-        return empty(ax, data.t("c_pmet_zero"))
+        empty(ax, data.t("c_pmet_zero"))
+        ax.texts[-1].set(y=0.98, va="top")  # above the colour key, however many rows it has
+        return ax
     n = len(data.scenarios)
     width = 0.8 / n
     x = np.arange(len(data.targets))
@@ -146,8 +149,19 @@ def plot_pmet(ax, data: PmetData, *, legend_at: str | None = "upper left"):
     ax.grid(axis="x", visible=False)
     titles(ax, data.title)
     legend(ax, legend_at, fontsize=9, title=data.t("l_by_scenario"), title_fontsize=9,
-           alignment="left")
+           alignment="left", ncol=legend_columns(data.scenarios))
     return ax
+
+
+def legend_columns(labels: list[str], width: int = 150) -> int:
+    """Legend entries per row so that a row of the longest label stays within about `width`
+    characters at 9 pt (a page-wide chart): long scenario names wrap onto more rows instead of
+    running off the page."""
+    def wide(label: str) -> int:  # a Chinese character is two columns wide
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in label)
+
+    longest = max((wide(label) for label in labels), default=1)
+    return max(1, min(len(labels), width // (longest + 6)))
 
 
 @dataclass
@@ -221,9 +235,16 @@ def plot_kpi_diff(ax, data: KpiDiffData, *, legend_at: str | None = "below"):
         lo, hi = np.nan_to_num(data.p10[:, j]), np.nan_to_num(data.p90[:, j])
         err = np.clip(np.vstack([m - lo, hi - m]), 0, None)
         ax.errorbar(m, pos, xerr=err, fmt="none", ecolor="#222222", elinewidth=1.0, capsize=2.5)
-        for p, v, top, c in zip(pos, m, np.maximum(hi, m), clear[:, j]):
-            ax.text(max(top, 0) + lim * 0.03, p, _signed(v) if c else data.unclear,
-                    va="center", ha="left", fontsize=8, color="#333333" if c else "#777777")
+        for i, (p, v, top, c) in enumerate(zip(pos, m, np.maximum(hi, m), clear[:, j])):
+            if c or single or clear[i].any():  # a group where no bar is clear: said once
+                ax.text(max(top, 0) + lim * 0.03, p, _signed(v) if c else data.unclear,
+                        va="center", ha="left", fontsize=8 if n <= 4 else 6.5,
+                        color="#333333" if c else "#777777")
+    if not single:
+        for i in np.flatnonzero(~clear.any(axis=1)):
+            top = max(float(np.nanmax(np.concatenate([data.p90[i], data.mean[i], [0.0]]))), 0)
+            ax.text(top + lim * 0.03, y[i], data.unclear, va="center", ha="left", fontsize=8,
+                    color="#777777")
     ax.axvline(0, color="#222222", linewidth=1.0)
     ax.set_yticks(y, [wrap(s, 26, 3) for s in data.scenarios] if single else data.groups)
     ax.set_ylim(len(y) - 0.5, -0.5)
