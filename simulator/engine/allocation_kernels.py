@@ -4,9 +4,9 @@
 operations on the same values in the same order, so both give the same bits. That includes
 numpy's own orders: a sum along a C-ordered row is numpy's pairwise sum (`pw_sum`; the numpy
 path makes its rows C-ordered, so the order does not depend on the batch size; `row_sums` can
-also add first to last, as numpy does along a column-major array); `np.bincount` and `np.cumsum` add first to last
-from 0.0; np.minimum / np.maximum keep NaN (`nmin`, `nmax`). Only called when
-`jit.enabled()`; the numpy path is `allocation.py`.
+also add first to last, as numpy does along a column-major array); `np.bincount` and
+`np.cumsum` add first to last from 0.0; np.minimum / np.maximum keep NaN (`nmin`, `nmax`).
+Only called when `jit.enabled()`; the numpy path is `allocation.py`.
 """
 
 from __future__ import annotations

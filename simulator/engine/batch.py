@@ -93,6 +93,8 @@ class Batch:
         self._k_pairs = (pp.astype(np.int64), self._pairs[1].astype(np.int64))
         self.rec = MonthlyRecord.empty(c, R)
         self._tt = tt
+        self.triggered = np.flatnonzero(c.phase_trigger[:, 0] > 0)  # phases with `start_when`
+        self.step_buffers = None  # the compiled step's (`processes._Buffers`), made on first use
         if c.pipeline is not None:
             self.pipe = PipelineState(self, keys)
 
@@ -101,22 +103,19 @@ class Batch:
         (into `out`, C-contiguous, when given)."""
         pp, ft, cap, FT = self._pairs
         R = mask.shape[0]
+        shape = (R, len(self.c.facilities), len(self.c.types))
+        capw = cap if self.pipe is None else self.pipe.cap[:, pp, self._tt]
         if jit.enabled():
-            capw = cap[None] if self.pipe is None else self.pipe.cap[:, pp, self._tt]
-            found = out if out is not None and out.flags.c_contiguous else np.empty(
-                (R, len(self.c.facilities), len(self.c.types)))
+            found = out if out is not None and out.flags.c_contiguous else np.empty(shape)
             step_kernels.facility_type_sum(np.ascontiguousarray(mask), self._k_pairs[0],
-                                           self._k_pairs[1], np.ascontiguousarray(capw),
+                                           self._k_pairs[1],
+                                           np.ascontiguousarray(np.atleast_2d(capw)),
                                            found.reshape(R, FT))
-            if out is None or out is found:
-                return found
-            out[...] = found
-            return out
-        idx = (np.arange(R)[:, None] * FT + ft[None, :]).ravel()
-        w = mask[:, pp] * (cap if self.pipe is None else self.pipe.cap[:, pp, self._tt])
-        found = np.bincount(idx, weights=w.ravel(), minlength=R * FT)
-        found = found.reshape(R, len(self.c.facilities), len(self.c.types))
-        if out is None:
+        else:
+            idx = (np.arange(R)[:, None] * FT + ft[None, :]).ravel()
+            found = np.bincount(idx, weights=(mask[:, pp] * capw).ravel(),
+                                minlength=R * FT).reshape(shape)
+        if out is None or out is found:
             return found
         out[...] = found
         return out

@@ -10,13 +10,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.engine.result_kernels import energy, utilisation
 from simulator.jit import kernel
+
+
+@kernel
+def local_price(base, decline, u, level, off):
+    """A month's local rent at utilisation u (`market.local_price`): base x decline, times
+    off (1 - the discount) below the level (NaN level: never)."""
+    return base * decline * (off if u < level else 1.0)
+
+
+@kernel
+def max0(x):
+    """np.maximum(x, 0.0): x where x > 0 or x is NaN, else +0.0."""
+    if x > 0.0 or x != x:
+        return x
+    return 0.0
 
 
 @kernel
 def sell_and_price(inst, served, max_util, share, ramp, demand, closed, base, decline,
                    level, off, mprice, sold, rent, mmcny, busy, util, it_kw, energy_in, power,
-                   energy, cost, revenue):
+                   energy_mwh, cost, revenue):
     """Sold outside, rent, outside sales [million CNY], busy and utilisation, and the
     economics of `result_kernels.economics` (all (H, R, F, T), month-major) from installed
     and served (H, R, F, T) [P].
@@ -36,7 +52,7 @@ def sell_and_price(inst, served, max_util, share, ramp, demand, closed, base, de
             for f in range(F):
                 for t in range(T):
                     x = inst[m, r, f, t] * max_util - served[m, r, f, t]
-                    offer[f, t] = share[t] * (x if (x > 0.0 or x != x) else 0.0)
+                    offer[f, t] = share[t] * max0(x)
             for t in range(T):
                 total = offer[0, t]
                 for f in range(1, F):
@@ -50,15 +66,12 @@ def sell_and_price(inst, served, max_util, share, ramp, demand, closed, base, de
                     i, sv = inst[m, r, f, t], served[m, r, f, t]
                     s = 0.0 * (i * max_util) if closed[m] else offer[f, t] * frac[t]
                     b = sv + s
-                    u = b / (i if i > 0 else 1.0)
-                    u = u if i > 0 else 0.0
-                    p = base[f, t] * decline[m] * (off if u < level else 1.0)
+                    u = utilisation(b, i)
+                    p = local_price(base[f, t], decline[m], u, level, off)
                     sold[m, r, f, t], busy[m, r, f, t], util[m, r, f, t] = s, b, u
                     rent[m, r, f, t] = x_rent = sv * p / 1e6
                     mmcny[m, r, f, t] = x_sales = s * (mprice[t] * decline[m]) / 1e6
                     revenue[m, r, f, t] = x_rent + x_sales
                     kw = it_kw[m, r, f, t] if given else i * kw_per_p[f, t]
-                    e = kw * (idle[f] + (1.0 - idle[f]) * u) * pue[f] * hours_k
-                    power[m, r, f, t] = kw * pue[f] / 1000.0
-                    energy[m, r, f, t] = e
-                    cost[m, r, f, t] = e * elec[f] / 1000.0
+                    power[m, r, f, t], energy_mwh[m, r, f, t], cost[m, r, f, t] = energy(
+                        kw, u, pue[f], idle[f], elec[f], hours_k)

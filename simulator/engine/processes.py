@@ -146,7 +146,9 @@ def _step_compiled(b: Batch, m: int) -> None:
     """`step` through the kernels of `step_kernels` (the same bits): month m's arrays are
     written where the record keeps them, with no temporaries of the batch's size."""
     c, res = b.c, b.rec
-    k = b.__dict__.get("_buffers") or b.__dict__.setdefault("_buffers", _Buffers(b))
+    if b.step_buffers is None:
+        b.step_buffers = _Buffers(b)
+    k = b.step_buffers
     online = (b.online <= m) & (m < b.retire)  # (R, P)
     installed = b.by_facility_type(online, out=res.capacity_p[:, m])  # (R, F, T)
     if b.pipe is not None:
@@ -180,10 +182,7 @@ def _step_compiled(b: Batch, m: int) -> None:
 
 def _triggers(b: Batch, m: int, installed: np.ndarray, served_f: np.ndarray) -> None:
     c = b.c
-    phases = b.__dict__.get("_triggered")  # the phases with `start_when`, found once a batch
-    if phases is None:
-        phases = b.__dict__["_triggered"] = np.flatnonzero(c.phase_trigger[:, 0] > 0)
-    for p in phases:
+    for p in b.triggered:
         level, months = c.phase_trigger[p]
         f = c.phase_facility[p]
         types = c.phase_capacity[p] > 0

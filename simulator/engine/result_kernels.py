@@ -53,8 +53,23 @@ def history(start, online, first, cap, capex, under, planned, spent):
 
 
 @kernel
+def utilisation(busy, installed):
+    """busy / installed, 0.0 where nothing is installed (`run_result.utilization`)."""
+    u = busy / (installed if installed > 0 else 1.0)
+    return u if installed > 0 else 0.0
+
+
+@kernel
+def energy(kw, u, pue, idle, elec, hours_k):
+    """Power [MW], energy [MWh] and its cost [million CNY] of a month at IT power kw [kW] and
+    utilisation u (`run_result._economics`)."""
+    e = kw * (idle + (1.0 - idle) * u) * pue * hours_k
+    return kw * pue / 1000.0, e, e * elec / 1000.0
+
+
+@kernel
 def economics(cap, served, it_kw, given, kw_per_p, pue, idle, elec, price, hours_k, util,
-              power, energy, cost, revenue):
+              power, energy_mwh, cost, revenue):
     """Utilisation (served / installed), power [MW], energy [MWh], its cost and revenue
     [million CNY] of every month (H, R, F, T) from installed and served (H, R, F, T) [P],
     without a market (`market_kernels.sell_and_price` does this with one). it_kw: the IT
@@ -65,12 +80,8 @@ def economics(cap, served, it_kw, given, kw_per_p, pue, idle, elec, price, hours
             for f in range(F):
                 for t in range(T):
                     c, s = cap[m, r, f, t], served[m, r, f, t]
-                    u = s / (c if c > 0 else 1.0)
-                    u = u if c > 0 else 0.0
+                    util[m, r, f, t] = u = utilisation(s, c)
                     kw = it_kw[m, r, f, t] if given else c * kw_per_p[f, t]
-                    e = kw * (idle[f] + (1.0 - idle[f]) * u) * pue[f] * hours_k
-                    util[m, r, f, t] = u
-                    power[m, r, f, t] = kw * pue[f] / 1000.0
-                    energy[m, r, f, t] = e
-                    cost[m, r, f, t] = e * elec[f] / 1000.0
+                    power[m, r, f, t], energy_mwh[m, r, f, t], cost[m, r, f, t] = energy(
+                        kw, u, pue[f], idle[f], elec[f], hours_k)
                     revenue[m, r, f, t] = s * price[f, t] / 1e6

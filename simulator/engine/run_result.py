@@ -241,9 +241,8 @@ def _history_kernel(c: Compiled, start: np.ndarray, online: np.ndarray, pipe: di
     R, H, F, T = start.shape[0], c.months, len(c.facilities), len(c.types)
     under, planned = np.empty((2, R, H, F, T))  # one block: huge pages
     out = {"under_construction_p": under, "planned_p": planned, "capex_mcny": np.empty((R, H, F))}
-    f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
-    result_kernels.history(f64(start), f64(online), c.facility_first_phase.astype(np.int64),
-                           f64(c.phase_capacity), f64(c.phase_capex), *out.values())
+    result_kernels.history(_f64(start), _f64(online), c.facility_first_phase.astype(np.int64),
+                           _f64(c.phase_capacity), _f64(c.phase_capex), *out.values())
     return out
 
 
@@ -254,13 +253,17 @@ def _economics_kernel(c: Compiled, rec: MonthlyRecord) -> tuple[np.ndarray, dict
     *block, util = month_major_block(5, R, H, rec.capacity_p.shape[2:])
     out = dict(zip(("power_mw", "energy_mwh", "energy_cost_mcny", "revenue_mcny"), block))
     cap = month_major(rec.capacity_p)
-    f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
     result_kernels.economics(
         cap, month_major(rec.served_p), cap if rec.it_kw is None else month_major(rec.it_kw),
-        rec.it_kw is not None, f64(c.power_kw_per_p), f64(c.pue), f64(c.idle_share),
-        f64(c.electricity_price), f64(c.price_per_p_month), HOURS_PER_MONTH / 1000.0,
+        rec.it_kw is not None, _f64(c.power_kw_per_p), _f64(c.pue), _f64(c.idle_share),
+        _f64(c.electricity_price), _f64(c.price_per_p_month), HOURS_PER_MONTH / 1000.0,
         *(month_major(a) for a in (util, *block)))
     return util, out
+
+
+def _f64(a) -> np.ndarray:
+    """a as a C-contiguous float64 array (what the kernels take)."""
+    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 def utilization(capacity_p: np.ndarray, served_p: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.engine.market_kernels import local_price, max0
 from simulator.engine.pairwise_kernels import pw_sum
 from simulator.jit import kernel
 
@@ -36,14 +37,6 @@ def seq_sum3(a, out):
         for i in range(pre):
             for k in range(post):
                 out[i, k] += a[i, j, k]
-
-
-@kernel
-def max0(x):
-    """np.maximum(x, 0.0): x where x > 0 or x is NaN, else +0.0."""
-    if x > 0.0 or x != x:
-        return x
-    return 0.0
 
 
 @kernel
@@ -143,14 +136,14 @@ def bills(served, starts, ends, pin, facs, t, served_f, util, base, decline, lev
                 x = served_f[m, r, facs[k], t]
                 if not free:  # less what the pinned entries took (grid.sum(axis=2))
                     x -= _pinned_sum(per, pin, k, Ft)
-                left[k] = x if (x > 0.0 or x != x) else 0.0
+                left[k] = max0(x)
                 tot += left[k]  # left.sum(axis=2): from 0.0, pairwise (Ft < 8: in turn)
             if Ft >= 8:
                 tot = 0.0 + pw_sum(left, 0, Ft)
             for k in range(Ft):
                 ratio = left[k] / tot if tot > 0 else 0.0
-                u = util[m, r, facs[k], t]
-                p = base[facs[k], t] * decline[m] * (off if u < level else 1.0)
+                p = local_price(base[facs[k], t], decline[m], util[m, r, facs[k], t], level,
+                                off)
                 for g in range(G):
                     if pin[g] == -1:
                         v = per[g] * ratio
